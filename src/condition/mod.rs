@@ -1,0 +1,99 @@
+//! Eligibility conditions: all / any / not over typed signal paths, compiled once at load.
+//!
+//! A condition is written as JSON in the pack (see docs/pack-format.md), resolved against the
+//! path table and the pack's catalog and answers by [`compile`], and evaluated per decision
+//! against a [`Facts`] view of the signals. Unknown paths and type mismatches are load errors.
+
+mod compile;
+mod eval;
+pub mod path;
+
+pub use compile::{compile, CompileScope, MAX_DEPTH};
+pub use eval::Facts;
+pub use path::{Field, PathClass, ValueKind};
+
+/// Which chosen products `compatible` checks the offer against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Page,
+    Cart,
+    PageOrCart,
+    Purchased,
+}
+
+/// `cart_has`: what the cart must contain.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Has {
+    /// Product index in the pack's catalog.
+    Sku(u32),
+    Category(String),
+    Tag(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumOp {
+    Eq,
+    Ne,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+}
+
+/// The test a leaf applies to its path's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Num(NumOp, f64),
+    Between(f64, f64),
+    NumIn(Vec<f64>),
+    StrEq(String),
+    StrNe(String),
+    StrIn(Vec<String>),
+    BoolEq(bool),
+    ListContains(String),
+    /// Any element of the list is among these values.
+    ListAny(Vec<String>),
+    Exists(bool),
+}
+
+/// A compiled condition node. Leaves carry an index into [`Condition::labels`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    Path { leaf: u32, field: Field, test: Test },
+    Compatible { leaf: u32, anchor: Anchor },
+    CartHas { leaf: u32, has: Has },
+}
+
+/// A compiled condition with the human-readable label of each leaf.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub root: Cond,
+    /// One label per leaf, e.g. "cart.value >= 50000".
+    pub labels: Vec<String>,
+    /// True if any leaf reads a personal path (needs personalization consent).
+    pub personal: bool,
+}
+
+impl Condition {
+    /// The always-true condition (an offer with no `when`).
+    pub fn always() -> Condition {
+        Condition {
+            root: Cond::All(Vec::new()),
+            labels: Vec::new(),
+            personal: false,
+        }
+    }
+
+    /// Evaluates the condition.
+    pub fn eval(&self, facts: &impl Facts) -> bool {
+        eval::eval(&self.root, facts)
+    }
+
+    /// Evaluates and appends the labels of the leaves that held and counted towards the result.
+    pub fn explain(&self, facts: &impl Facts, out: &mut Vec<String>) -> bool {
+        eval::explain(&self.root, facts, &self.labels, out)
+    }
+}

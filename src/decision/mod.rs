@@ -1,0 +1,459 @@
+//! The decision: for one placement, the single most useful eligible offer, why it won, and why
+//! every other candidate lost.
+//!
+//! Pipeline per candidate (the first failing check is its reason): window → stage → consent →
+//! already in cart → compatibility → stock → condition → sequence → cooldown → caps →
+//! exclusive group. Survivors are ranked by score (priority, plus the motivation bonus when the
+//! shopper's declared motivation matches), then by unit margin, then by pack order.
+
+mod context;
+mod explain;
+pub mod view;
+
+use crate::consent::Consent;
+use crate::ledger::Ledger;
+use crate::pack::{Caps, Offer, Pack, SequenceEvent, Stage};
+use crate::signals::Signals;
+use context::{Context, OfferFacts};
+use serde::{Deserialize, Serialize};
+pub use view::{BundleView, ItemView, Money, NeedView, OfferView, TierView};
+
+/// How the decision ended.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// An offer was chosen.
+    Offer,
+    /// No offer in the pack could apply to this placement and these products.
+    NoCandidates,
+    /// Candidates existed but none was eligible; the trace says why.
+    NoneEligible,
+    /// The placement is neither built in nor declared by the pack.
+    UnknownPlacement,
+}
+
+/// Why a candidate was not chosen.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    OutsideWindow,
+    /// The offer's need-state stage is not the shopper's stage at this placement.
+    Stage,
+    /// Needs personalization consent that was not given.
+    Consent,
+    /// What it sells is already in the cart.
+    InCart,
+    Incompatible,
+    OutOfStock,
+    ConditionFalse,
+    SequenceNotReady,
+    Cooldown,
+    CapReached,
+    ExclusiveGroup,
+    LowerScore,
+}
+
+/// One candidate that lost, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub offer: String,
+    pub reason: Reason,
+    /// Specifics, e.g. "day cap 2 reached" or "score 40 < 60 (bundle-pro)".
+    pub detail: String,
+}
+
+/// Which pack decided.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PackRef {
+    pub id: String,
+    pub version: u64,
+}
+
+/// The result of [`decide`]. "No offer" is a decision too, with its reasons in the trace.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub placement: String,
+    /// The shopper's stage at this placement (absent for an unknown placement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    pub pack: PackRef,
+    /// Whether personal signals could be used (personalization consent, no GPC).
+    pub personalized: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<OfferView>,
+    /// Score of the chosen offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// The rules that made the chosen offer eligible.
+    pub matched: Vec<String>,
+    /// Every other candidate, in pack order, with the reason it lost.
+    pub trace: Vec<TraceEntry>,
+}
+
+const DAY: i64 = 86_400;
+const WEEK: i64 = 7 * DAY;
+
+/// Decides the offer for `signals.placement`. Pure: the same inputs give the same decision.
+pub fn decide(
+    pack: &Pack,
+    signals: &Signals,
+    ledger: &Ledger,
+    consent: &Consent,
+    now: i64,
+) -> Decision {
+    let personal = consent.effective().personalization;
+    let pack_ref = PackRef {
+        id: pack.header.id.clone(),
+        version: pack.header.version,
+    };
+    let Some((placement, def)) = pack.placement(&signals.placement) else {
+        return Decision {
+            outcome: Outcome::UnknownPlacement,
+            placement: signals.placement.clone(),
+            stage: None,
+            pack: pack_ref,
+            personalized: personal,
+            offer: None,
+            score: None,
+            matched: Vec::new(),
+            trace: Vec::new(),
+        };
+    };
+    let ctx = Context::new(pack, signals, ledger, now, personal, placement, def.stage);
+    let anchors = ctx.anchors();
+    let mut candidates = Vec::new();
+    pack.index
+        .candidates(pack, placement, &anchors, &mut candidates);
+
+    let global = global_block(&ctx);
+    let mut trace: Vec<(u32, TraceEntry)> = Vec::new();
+    let mut eligible: Vec<(u32, i64, Option<u32>)> = Vec::new();
+    for &oi in &candidates {
+        let Some(offer) = pack.offers.get(oi as usize) else {
+            continue;
+        };
+        match check(&ctx, offer, &anchors, global.as_ref()) {
+            Ok(chosen) => eligible.push((oi, score(&ctx, offer), chosen)),
+            Err((reason, detail)) => trace.push((
+                oi,
+                TraceEntry {
+                    offer: offer.id.clone(),
+                    reason,
+                    detail,
+                },
+            )),
+        }
+    }
+    // Best first: score, then margin, then pack order.
+    eligible.sort_by(|a, b| {
+        let (oa, ob) = (pack.offers.get(a.0 as usize), pack.offers.get(b.0 as usize));
+        b.1.cmp(&a.1)
+            .then_with(|| ob.map(|o| o.margin).cmp(&oa.map(|o| o.margin)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let winner = eligible.first().copied();
+    let mut result_offer = None;
+    let mut matched = Vec::new();
+    let mut win_score = None;
+    if let Some((wi, wscore, chosen)) = winner {
+        if let Some(w) = pack.offers.get(wi as usize) {
+            for &(oi, s, _) in eligible.iter().skip(1) {
+                if let Some(o) = pack.offers.get(oi as usize) {
+                    let detail = format!("score {s} vs {wscore} for {}", w.id);
+                    trace.push((
+                        oi,
+                        TraceEntry {
+                            offer: o.id.clone(),
+                            reason: Reason::LowerScore,
+                            detail,
+                        },
+                    ));
+                }
+            }
+            let facts = OfferFacts {
+                ctx: &ctx,
+                offer: w,
+            };
+            w.condition.explain(&facts, &mut matched);
+            if let Some(p) = chosen.and_then(|c| pack.products.get(c as usize)) {
+                if !w.sells.is_empty() {
+                    matched.insert(0, format!("fits {} ({})", p.name, p.sku));
+                }
+            }
+            result_offer = Some(view(&ctx, w, chosen, &eligible));
+            win_score = Some(wscore);
+        }
+    }
+    trace.sort_by_key(|(oi, _)| *oi);
+    let outcome = match (&result_offer, candidates.is_empty()) {
+        (Some(_), _) => Outcome::Offer,
+        (None, true) => Outcome::NoCandidates,
+        (None, false) => Outcome::NoneEligible,
+    };
+    Decision {
+        outcome,
+        placement: signals.placement.clone(),
+        stage: Some(ctx.stage),
+        pack: pack_ref,
+        personalized: personal,
+        offer: result_offer,
+        score: win_score,
+        matched,
+        trace: trace.into_iter().map(|(_, t)| t).collect(),
+    }
+}
+
+type Reject = (Reason, String);
+
+/// A cap that blocks every offer here (global or per placement), with its description.
+fn global_block(ctx: &Context<'_>) -> Option<String> {
+    let l = ctx.ledger;
+    let same = l.same_session(ctx.session);
+    let name = ctx
+        .pack
+        .placements
+        .get(ctx.placement)
+        .map(|p| p.name.as_str())
+        .unwrap_or_default();
+    let g = &ctx.pack.policy.caps;
+    let session_total = if same { l.session_total } else { 0 };
+    if let Some(why) = cap_hit(
+        g,
+        session_total,
+        l.log_since(None, ctx.now, DAY),
+        l.log_since(None, ctx.now, WEEK),
+    ) {
+        return Some(format!("global {why}"));
+    }
+    let pc = ctx
+        .pack
+        .policy
+        .placement_caps
+        .get(ctx.placement)
+        .copied()
+        .unwrap_or_default();
+    if !pc.is_empty() {
+        let in_session = if same {
+            l.session_placements.get(name).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if let Some(why) = cap_hit(
+            &pc,
+            in_session,
+            l.log_since(Some(name), ctx.now, DAY),
+            l.log_since(Some(name), ctx.now, WEEK),
+        ) {
+            return Some(format!("{name} placement {why}"));
+        }
+    }
+    None
+}
+
+fn cap_hit(caps: &Caps, session: u32, day: u32, week: u32) -> Option<String> {
+    for (label, cap, n) in [
+        ("session", caps.session, session),
+        ("day", caps.day, day),
+        ("week", caps.week, week),
+    ] {
+        if let Some(c) = cap.filter(|c| n >= *c) {
+            return Some(format!("{label} cap {c} reached"));
+        }
+    }
+    None
+}
+
+/// Runs the eligibility pipeline; on success returns the chosen product the offer fits.
+fn check(
+    ctx: &Context<'_>,
+    o: &Offer,
+    anchors: &[u32],
+    global: Option<&String>,
+) -> Result<Option<u32>, Reject> {
+    let pack = ctx.pack;
+    let now = ctx.now;
+    if o.window.0.is_some_and(|f| now < f) || o.window.1.is_some_and(|u| now >= u) {
+        return Err((
+            Reason::OutsideWindow,
+            "not within the offer's active window".into(),
+        ));
+    }
+    if o.stage != ctx.stage {
+        return Err((
+            Reason::Stage,
+            format!("for {:?}, shopper is {:?}", o.stage, ctx.stage).to_lowercase(),
+        ));
+    }
+    if o.personal && !ctx.personal {
+        return Err((Reason::Consent, "needs personalization consent".into()));
+    }
+    if !o.sells.is_empty() && o.sells.iter().all(|s| ctx.cart.contains(s)) {
+        return Err((Reason::InCart, "already in the cart".into()));
+    }
+    let chosen = if o.sells.is_empty() && o.bundle.as_ref().is_none_or(|b| b.anchor.is_none()) {
+        anchors.first().copied()
+    } else {
+        match anchors.iter().copied().find(|&a| pack.offer_fits(o, a)) {
+            Some(a) => Some(a),
+            None => {
+                return Err((
+                    Reason::Incompatible,
+                    "fits none of the products chosen".into(),
+                ))
+            }
+        }
+    };
+    if let Some(s) = o
+        .sells
+        .iter()
+        .find(|&&s| ctx.stock(s).is_some_and(|n| n <= 0))
+    {
+        let sku = pack
+            .products
+            .get(*s as usize)
+            .map(|p| p.sku.as_str())
+            .unwrap_or_default();
+        return Err((Reason::OutOfStock, format!("{sku} is out of stock")));
+    }
+    if !o.condition.eval(&OfferFacts { ctx, offer: o }) {
+        return Err((
+            Reason::ConditionFalse,
+            "its `when` condition is false".into(),
+        ));
+    }
+    let l = ctx.ledger;
+    for (prev, event) in &o.after {
+        let Some(p) = pack.offers.get(*prev as usize) else {
+            continue;
+        };
+        let h = l.offer(&p.id);
+        let ready = match event {
+            SequenceEvent::Shown => h.is_some_and(|h| h.ever_shown),
+            SequenceEvent::Accepted => h.is_some_and(|h| h.accepted > 0),
+        };
+        if !ready {
+            let what = if *event == SequenceEvent::Shown {
+                "shown"
+            } else {
+                "accepted"
+            };
+            return Err((
+                Reason::SequenceNotReady,
+                format!("waits until {} was {what}", p.id),
+            ));
+        }
+    }
+    if let Some(d) = l.offer(&o.id).and_then(|h| h.dismissed_at) {
+        if o.cooldown_secs > 0 && now - d < o.cooldown_secs {
+            let hours = (o.cooldown_secs - (now - d) + 3599) / 3600;
+            return Err((
+                Reason::Cooldown,
+                format!("dismissed; {hours} h of cooldown left"),
+            ));
+        }
+    }
+    if let Some(why) = global {
+        return Err((Reason::CapReached, why.clone()));
+    }
+    let session = l.shown_in_session(&o.id, ctx.session);
+    if let Some(why) = cap_hit(
+        &o.caps,
+        session,
+        l.shown_since(&o.id, now, DAY),
+        l.shown_since(&o.id, now, WEEK),
+    ) {
+        return Err((Reason::CapReached, why));
+    }
+    if let Some(g) = &o.group {
+        for peer in o
+            .group_peers
+            .iter()
+            .filter_map(|&p| pack.offers.get(p as usize))
+        {
+            if let Some(h) = l.offer(&peer.id) {
+                if h.accepted > 0 {
+                    return Err((
+                        Reason::ExclusiveGroup,
+                        format!("{} in group {g} was accepted", peer.id),
+                    ));
+                }
+                if l.same_session(ctx.session) && h.session_shown > 0 {
+                    return Err((
+                        Reason::ExclusiveGroup,
+                        format!("{} in group {g} was shown this session", peer.id),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+fn score(ctx: &Context<'_>, o: &Offer) -> i64 {
+    let mut s = i64::from(o.priority);
+    if ctx.personal && ctx.signals.motivation == Some(o.motivation) {
+        s += i64::from(ctx.pack.policy.motivation_bonus);
+    }
+    s
+}
+
+fn view(
+    ctx: &Context<'_>,
+    o: &Offer,
+    chosen: Option<u32>,
+    eligible: &[(u32, i64, Option<u32>)],
+) -> OfferView {
+    let view::Priced {
+        price,
+        regular_price,
+        savings,
+        items,
+        image,
+        url,
+    } = view::priced(ctx.pack, o);
+    let bundle = o.bundle.as_ref().map(|b| BundleView {
+        name: b.name.clone(),
+        tier: b.tier,
+        label: view::tier_label(b.tier, b.tier_label.as_deref()),
+        tiers: b
+            .family
+            .iter()
+            .filter(|f| eligible.iter().any(|e| e.0 == **f))
+            .filter_map(|f| ctx.pack.offers.get(*f as usize))
+            .filter_map(|f| {
+                let fb = f.bundle.as_ref()?;
+                let currency = price.currency.as_str();
+                Some(TierView {
+                    offer: f.id.clone(),
+                    tier: fb.tier,
+                    label: view::tier_label(fb.tier, fb.tier_label.as_deref()),
+                    price: Money::new(fb.price, currency),
+                })
+            })
+            .collect(),
+    });
+    let (because, _) = explain::because(ctx, o, chosen);
+    OfferView {
+        id: o.id.clone(),
+        kind: o.kind,
+        title: o.title.clone(),
+        benefit: o.benefit.clone(),
+        because,
+        cta: o.cta.clone(),
+        image,
+        url,
+        price,
+        regular_price,
+        savings,
+        items,
+        bundle,
+        need: NeedView {
+            stage: o.stage,
+            motivation: o.motivation,
+        },
+        chosen: chosen
+            .and_then(|c| ctx.pack.products.get(c as usize))
+            .map(|p| p.sku.clone()),
+    }
+}

@@ -1,0 +1,518 @@
+//! The DSSE-style envelope around a rule pack: its wire form, pre-authentication encoding, signing and verification.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer as _};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::error::EnvelopeError;
+use super::keys::{SecretKey, TrustedKeys};
+
+/// The only payload type xsell signs or accepts.
+pub const PAYLOAD_TYPE: &str = "application/vnd.xsell.pack.v1+json";
+
+/// A sensible default for `verify`'s `max_bytes`: 8 MiB.
+pub const DEFAULT_MAX_ENVELOPE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The envelope's wire form:
+/// `{"payloadType": "...", "payload": "<base64>", "signatures": [{"keyid": "...", "sig": "<base64>"}]}`.
+///
+/// Deserializing is strict: only a JSON object is accepted (not serde's array form),
+/// unknown fields, duplicate fields and missing fields are errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// What the payload is; must be [`PAYLOAD_TYPE`].
+    pub payload_type: String,
+    /// The payload bytes, standard padded base64.
+    pub payload: String,
+    /// One signature per signing key.
+    pub signatures: Vec<EnvelopeSignature>,
+}
+
+/// One signature in an [`Envelope`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvelopeSignature {
+    /// The signing key's id (see [`crate::envelope::PublicKey::key_id`]).
+    pub keyid: String,
+    /// The 64-byte Ed25519 signature over [`pae`], standard padded base64.
+    pub sig: String,
+}
+
+/// What a successful [`verify`] yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The exact bytes that were signed.
+    pub payload: Vec<u8>,
+    /// The id of the trusted key whose signature verified.
+    pub key_id: String,
+}
+
+/// DSSE v1 pre-authentication encoding:
+/// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, LEN being the ASCII decimal byte length.
+pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let type_len = payload_type.len().to_string();
+    let body_len = payload.len().to_string();
+    let mut out = Vec::with_capacity(
+        "DSSEv1".len() + 4 + type_len.len() + payload_type.len() + body_len.len() + payload.len(),
+    );
+    out.extend_from_slice(b"DSSEv1 ");
+    out.extend_from_slice(type_len.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(payload_type.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(body_len.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Signs `payload` and returns the envelope as pretty JSON with one signature.
+pub fn sign(payload: &[u8], key: &SecretKey) -> String {
+    let envelope = Envelope {
+        payload_type: PAYLOAD_TYPE.to_owned(),
+        payload: STANDARD.encode(payload),
+        signatures: vec![signature_for(payload, key)],
+    };
+    to_pretty_json(&envelope)
+}
+
+/// Adds `key`'s signature to an existing envelope (to sign with both an old and a new
+/// key during rotation) and returns it as pretty JSON. Existing signatures are kept
+/// unchecked, except that one already by the same key id is replaced in place, so
+/// signing twice with one key is idempotent.
+///
+/// Errors if the text is not an envelope, its payload type is not [`PAYLOAD_TYPE`], or
+/// its payload is not base64.
+pub fn add_signature(envelope_json: &[u8], key: &SecretKey) -> Result<String, EnvelopeError> {
+    let mut envelope = parse_envelope(envelope_json)?;
+    check_payload_type(&envelope)?;
+    let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
+    let fresh = signature_for(&payload, key);
+    let keyid = fresh.keyid.clone();
+    let mut fresh = Some(fresh);
+    envelope.signatures.retain_mut(|existing| {
+        if existing.keyid != keyid {
+            return true;
+        }
+        match fresh.take() {
+            Some(replacement) => {
+                *existing = replacement;
+                true
+            }
+            None => false,
+        }
+    });
+    if let Some(appended) = fresh {
+        envelope.signatures.push(appended);
+    }
+    Ok(to_pretty_json(&envelope))
+}
+
+/// Checks an envelope and returns its payload; call it before anything parses the payload.
+///
+/// In order: size (before any parsing), JSON shape, payload type, base64 of the payload
+/// and of every signature (and 64-byte signature length), at least one signature, then
+/// signatures by trusted key ids are checked with `verify_strict` over
+/// `pae(PAYLOAD_TYPE, payload)`; the first that verifies wins. If some signature named a
+/// trusted key but none verified, the error is `BadSignature` for the first such
+/// signature; if none named a trusted key, `UnknownKey`.
+pub fn verify(
+    bytes: &[u8],
+    trusted: &TrustedKeys,
+    max_bytes: usize,
+) -> Result<Verified, EnvelopeError> {
+    if bytes.len() > max_bytes {
+        return Err(EnvelopeError::TooLarge {
+            size: bytes.len(),
+            max: max_bytes,
+        });
+    }
+    let envelope = parse_envelope(bytes)?;
+    check_payload_type(&envelope)?;
+    let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
+
+    let mut signatures = Vec::with_capacity(envelope.signatures.len());
+    for (i, entry) in envelope.signatures.iter().enumerate() {
+        let raw = decode_base64(&entry.sig, || format!("signatures[{i}].sig"))?;
+        let raw = <[u8; 64]>::try_from(raw).map_err(|_| EnvelopeError::BadSignature {
+            key_id: entry.keyid.clone(),
+        })?;
+        signatures.push((entry.keyid.as_str(), Signature::from_bytes(&raw)));
+    }
+    if signatures.is_empty() {
+        return Err(EnvelopeError::NoSignatures);
+    }
+
+    let message = pae(PAYLOAD_TYPE, &payload);
+    let mut first_failure: Option<&str> = None;
+    for (keyid, signature) in &signatures {
+        let Some(key) = trusted.get(keyid) else {
+            continue;
+        };
+        if key
+            .verifying_key()
+            .verify_strict(&message, signature)
+            .is_ok()
+        {
+            return Ok(Verified {
+                payload,
+                key_id: key.key_id().to_owned(),
+            });
+        }
+        first_failure.get_or_insert(keyid);
+    }
+    match first_failure {
+        Some(key_id) => Err(EnvelopeError::BadSignature {
+            key_id: key_id.to_owned(),
+        }),
+        None => {
+            let mut key_ids: Vec<String> = Vec::new();
+            for (keyid, _) in &signatures {
+                if !key_ids.iter().any(|seen| seen == keyid) {
+                    key_ids.push((*keyid).to_owned());
+                }
+            }
+            Err(EnvelopeError::UnknownKey { key_ids })
+        }
+    }
+}
+
+/// Signs `pae(PAYLOAD_TYPE, payload)` with `key`.
+fn signature_for(payload: &[u8], key: &SecretKey) -> EnvelopeSignature {
+    let signature = key.signing_key().sign(&pae(PAYLOAD_TYPE, payload));
+    EnvelopeSignature {
+        keyid: key.public_key().key_id().to_owned(),
+        sig: STANDARD.encode(signature.to_bytes()),
+    }
+}
+
+fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
+    serde_json::from_slice(bytes).map_err(|e| EnvelopeError::Malformed {
+        reason: e.to_string(),
+    })
+}
+
+fn check_payload_type(envelope: &Envelope) -> Result<(), EnvelopeError> {
+    if envelope.payload_type == PAYLOAD_TYPE {
+        Ok(())
+    } else {
+        Err(EnvelopeError::WrongPayloadType {
+            found: envelope.payload_type.clone(),
+        })
+    }
+}
+
+/// Strict standard base64: padding required, no stray trailing bits, no whitespace.
+fn decode_base64(text: &str, field: impl FnOnce() -> String) -> Result<Vec<u8>, EnvelopeError> {
+    STANDARD
+        .decode(text)
+        .map_err(|_| EnvelopeError::BadBase64 { field: field() })
+}
+
+/// Writes the envelope exactly as `serde_json::to_string_pretty` would, without a
+/// fallible serializer (so `sign` needs no error path).
+fn to_pretty_json(envelope: &Envelope) -> String {
+    let mut out =
+        String::with_capacity(envelope.payload.len() + 160 * (envelope.signatures.len() + 1));
+    out.push_str("{\n  \"payloadType\": ");
+    push_json_string(&mut out, &envelope.payload_type);
+    out.push_str(",\n  \"payload\": ");
+    push_json_string(&mut out, &envelope.payload);
+    out.push_str(",\n  \"signatures\": [");
+    for (i, signature) in envelope.signatures.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str("    {\n      \"keyid\": ");
+        push_json_string(&mut out, &signature.keyid);
+        out.push_str(",\n      \"sig\": ");
+        push_json_string(&mut out, &signature.sig);
+        out.push_str("\n    }");
+    }
+    if !envelope.signatures.is_empty() {
+        out.push_str("\n  ");
+    }
+    out.push_str("]\n}");
+    out
+}
+
+/// Appends `text` as a JSON string literal, escaping as serde_json does.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+const ENVELOPE_FIELDS: &[&str] = &["payloadType", "payload", "signatures"];
+const SIGNATURE_FIELDS: &[&str] = &["keyid", "sig"];
+
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an envelope object with payloadType, payload and signatures")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut payload_type = None;
+        let mut payload = None;
+        let mut signatures = None;
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                "payloadType" => next_value_once(&mut map, &mut payload_type, "payloadType")?,
+                "payload" => next_value_once(&mut map, &mut payload, "payload")?,
+                "signatures" => next_value_once(&mut map, &mut signatures, "signatures")?,
+                other => return Err(de::Error::unknown_field(other, ENVELOPE_FIELDS)),
+            }
+        }
+        Ok(Envelope {
+            payload_type: payload_type.ok_or_else(|| de::Error::missing_field("payloadType"))?,
+            payload: payload.ok_or_else(|| de::Error::missing_field("payload"))?,
+            signatures: signatures.ok_or_else(|| de::Error::missing_field("signatures"))?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvelopeSignature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(SignatureVisitor)
+    }
+}
+
+struct SignatureVisitor;
+
+impl<'de> Visitor<'de> for SignatureVisitor {
+    type Value = EnvelopeSignature;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a signature object with keyid and sig")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvelopeSignature, A::Error> {
+        let mut keyid = None;
+        let mut sig = None;
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                "keyid" => next_value_once(&mut map, &mut keyid, "keyid")?,
+                "sig" => next_value_once(&mut map, &mut sig, "sig")?,
+                other => return Err(de::Error::unknown_field(other, SIGNATURE_FIELDS)),
+            }
+        }
+        Ok(EnvelopeSignature {
+            keyid: keyid.ok_or_else(|| de::Error::missing_field("keyid"))?,
+            sig: sig.ok_or_else(|| de::Error::missing_field("sig"))?,
+        })
+    }
+}
+
+/// Reads a field's value, refusing a second occurrence of the field.
+fn next_value_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn pae_matches_dsse_spec_example() {
+        assert_eq!(
+            pae("http://example.com/HelloWorld", b"hello world"),
+            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
+        );
+    }
+
+    #[test]
+    fn pae_edge_cases() {
+        assert_eq!(pae("", b""), b"DSSEv1 0  0 ".to_vec());
+        let body = vec![0xffu8; 1234];
+        let mut expected = b"DSSEv1 34 application/vnd.xsell.pack.v1+json 1234 ".to_vec();
+        expected.extend_from_slice(&body);
+        assert_eq!(pae(PAYLOAD_TYPE, &body), expected);
+        // Lengths are bytes, not chars.
+        assert_eq!(pae("é", b"x"), "DSSEv1 2 é 1 x".as_bytes().to_vec());
+    }
+
+    #[test]
+    fn pae_separates_type_from_body() {
+        // Moving a byte across the boundary changes the encoding.
+        assert_ne!(pae("ab", b"c"), pae("a", b"bc"));
+        assert_ne!(pae("a 1 b", b""), pae("a", b"b"));
+    }
+
+    fn sample_envelope(signatures: usize) -> Envelope {
+        Envelope {
+            payload_type: PAYLOAD_TYPE.to_owned(),
+            payload: STANDARD.encode(b"{\"rules\":[]}"),
+            signatures: (0..signatures)
+                .map(|i| EnvelopeSignature {
+                    keyid: format!("xk1-{i:016x}"),
+                    sig: STANDARD.encode([i as u8; 64]),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn pretty_json_matches_serde_json() {
+        for n in 0..3 {
+            let envelope = sample_envelope(n);
+            assert_eq!(
+                to_pretty_json(&envelope),
+                serde_json::to_string_pretty(&envelope).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn pretty_json_escapes_every_ascii_char_like_serde_json() {
+        let all: String = (0u8..=0x7f).map(char::from).collect();
+        let envelope = Envelope {
+            payload_type: all.clone(),
+            payload: "é😀\u{2028}".to_owned(),
+            signatures: vec![EnvelopeSignature {
+                keyid: all.clone(),
+                sig: all,
+            }],
+        };
+        let text = to_pretty_json(&envelope);
+        assert_eq!(text, serde_json::to_string_pretty(&envelope).unwrap());
+        assert_eq!(serde_json::from_str::<Envelope>(&text).unwrap(), envelope);
+    }
+
+    proptest! {
+        #[test]
+        fn pretty_json_matches_serde_json_for_any_strings(
+            payload_type in any::<String>(),
+            payload in any::<String>(),
+            sigs in proptest::collection::vec((any::<String>(), any::<String>()), 0..4),
+        ) {
+            let envelope = Envelope {
+                payload_type,
+                payload,
+                signatures: sigs
+                    .into_iter()
+                    .map(|(keyid, sig)| EnvelopeSignature { keyid, sig })
+                    .collect(),
+            };
+            let text = to_pretty_json(&envelope);
+            prop_assert_eq!(&text, &serde_json::to_string_pretty(&envelope).unwrap());
+            prop_assert_eq!(serde_json::from_str::<Envelope>(&text).unwrap(), envelope);
+        }
+    }
+
+    #[test]
+    fn wire_field_names() {
+        let value = serde_json::to_value(sample_envelope(1)).unwrap();
+        let object = value.as_object().unwrap();
+        let mut names: Vec<&str> = object.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["payload", "payloadType", "signatures"]);
+        let sig = value["signatures"][0].as_object().unwrap();
+        let mut names: Vec<&str> = sig.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["keyid", "sig"]);
+    }
+
+    fn parse_err(text: &str) -> String {
+        match serde_json::from_str::<Envelope>(text) {
+            Ok(e) => panic!("parsed unexpectedly: {e:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn deserializing_is_strict() {
+        let ok = r#"{"payloadType":"t","payload":"","signatures":[{"keyid":"k","sig":""}]}"#;
+        assert!(serde_json::from_str::<Envelope>(ok).is_ok());
+
+        // serde's derived structs would also take the array form; the envelope does not.
+        assert!(parse_err(r#"["t","",[["k",""]]]"#).contains("expected an envelope object"));
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":"","signatures":[["k",""]]}"#)
+                .contains("expected a signature object")
+        );
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":"","signatures":[],"x":1}"#)
+                .contains("unknown field `x`")
+        );
+        assert!(parse_err(
+            r#"{"payloadType":"t","payload":"","signatures":[{"keyid":"k","sig":"","x":1}]}"#
+        )
+        .contains("unknown field `x`"));
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":"","payload":"","signatures":[]}"#)
+                .contains("duplicate field `payload`")
+        );
+        assert!(parse_err(
+            r#"{"payloadType":"t","payload":"","signatures":[{"keyid":"k","keyid":"k","sig":""}]}"#
+        )
+        .contains("duplicate field `keyid`"));
+        assert!(
+            parse_err(r#"{"payloadType":"t","signatures":[]}"#).contains("missing field `payload`")
+        );
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":"","signatures":[{"keyid":"k"}]}"#)
+                .contains("missing field `sig`")
+        );
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":null,"signatures":[]}"#)
+                .contains("invalid type: null")
+        );
+        assert!(
+            parse_err(r#"{"payloadType":"t","payload":"","signatures":{}}"#)
+                .contains("invalid type: map")
+        );
+    }
+
+    #[test]
+    fn sign_output_parses_back() {
+        let key = SecretKey::from_seed([3; 32]);
+        let text = sign(b"payload", &key);
+        let envelope: Envelope = serde_json::from_str(&text).unwrap();
+        assert_eq!(envelope.payload_type, PAYLOAD_TYPE);
+        assert_eq!(STANDARD.decode(&envelope.payload).unwrap(), b"payload");
+        assert_eq!(envelope.signatures.len(), 1);
+        assert_eq!(envelope.signatures[0].keyid, key.public_key().key_id());
+        assert_eq!(
+            STANDARD.decode(&envelope.signatures[0].sig).unwrap().len(),
+            64
+        );
+        assert_eq!(text, serde_json::to_string_pretty(&envelope).unwrap());
+    }
+}

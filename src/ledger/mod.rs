@@ -1,0 +1,330 @@
+//! The per-visitor ledger: counters, cooldowns, sequence progress and pack high-water marks.
+//!
+//! A small, versioned, bounded value that lives on the shopper's device (localStorage or a
+//! cookie). The core reads it to enforce caps and updates it with [`Ledger::record`]; the host
+//! stores the encoded form. [`Ledger::decode`] refuses anything corrupt or hand-edited with a
+//! typed [`LedgerError`]; the caller then starts from [`Ledger::default`].
+
+mod codec;
+
+pub use codec::{LedgerError, LEDGER_PREFIX};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Offers remembered at most (least recently touched are forgotten first).
+pub const MAX_OFFERS: usize = 64;
+/// Shown times remembered per offer (enough for any weekly cap up to this).
+pub const MAX_SHOWN_PER_OFFER: usize = 32;
+/// Shown events remembered across offers (for global and per-placement day/week caps).
+pub const MAX_LOG: usize = 128;
+/// Pack ids whose high-water mark is kept.
+pub const MAX_PACKS: usize = 8;
+const WEEK: i64 = 7 * 86_400;
+
+/// What happened to an offer, as the host reports it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Shown,
+    Accepted,
+    Dismissed,
+    Purchased,
+}
+
+/// An event to record. `offer` is required except for `purchased`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub kind: Option<EventKind>,
+    #[serde(default)]
+    pub offer: Option<String>,
+    #[serde(default)]
+    pub placement: Option<String>,
+    #[serde(default)]
+    pub session: Option<String>,
+    /// Skus bought (`purchased`).
+    #[serde(default)]
+    pub skus: Vec<String>,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, offer: &str, placement: &str, session: Option<&str>) -> Event {
+        Event {
+            kind: Some(kind),
+            offer: Some(offer.to_owned()),
+            placement: Some(placement.to_owned()),
+            session: session.map(str::to_owned),
+            skus: Vec::new(),
+        }
+    }
+}
+
+/// History of one offer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OfferHistory {
+    /// Recent shown times (Unix seconds, within a week), oldest first.
+    #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
+    pub shown: Vec<i64>,
+    /// Times shown in the ledger's current session.
+    #[serde(rename = "ss", default, skip_serializing_if = "is_zero")]
+    pub session_shown: u32,
+    /// Ever shown (survives the one-week window, for sequencing).
+    #[serde(rename = "e", default, skip_serializing_if = "is_false")]
+    pub ever_shown: bool,
+    #[serde(rename = "a", default, skip_serializing_if = "is_zero")]
+    pub accepted: u32,
+    /// Last "no thanks".
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub dismissed_at: Option<i64>,
+    /// Last time anything happened (for eviction).
+    #[serde(rename = "t")]
+    pub touched: i64,
+}
+
+/// One shown event in the cross-offer log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Shown(pub i64, pub String);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    /// The session the `session_*` counters belong to.
+    #[serde(rename = "sid", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Shown this session, all offers.
+    #[serde(rename = "st", default, skip_serializing_if = "is_zero")]
+    pub session_total: u32,
+    /// Shown this session, by placement.
+    #[serde(rename = "sp", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub session_placements: BTreeMap<String, u32>,
+    /// Shown events within the last week (time, placement), oldest first.
+    #[serde(rename = "log", default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<Shown>,
+    #[serde(rename = "o", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub offers: BTreeMap<String, OfferHistory>,
+    /// Highest pack version accepted, by pack id (anti-rollback).
+    #[serde(rename = "hw", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub high_water: BTreeMap<String, u64>,
+    /// Last purchase: time and skus.
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub purchase: Option<(i64, Vec<String>)>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Ledger {
+    /// The history of `offer`, if any.
+    pub fn offer(&self, offer: &str) -> Option<&OfferHistory> {
+        self.offers.get(offer)
+    }
+
+    /// Whether the session counters belong to `session`.
+    pub fn same_session(&self, session: Option<&str>) -> bool {
+        session.is_some() && self.session.as_deref() == session
+    }
+
+    /// Shown count of `offer` in `session`.
+    pub fn shown_in_session(&self, offer: &str, session: Option<&str>) -> u32 {
+        if !self.same_session(session) {
+            return 0;
+        }
+        self.offer(offer).map_or(0, |h| h.session_shown)
+    }
+
+    /// Shown count of `offer` within `window` seconds before `now`.
+    pub fn shown_since(&self, offer: &str, now: i64, window: i64) -> u32 {
+        self.offer(offer)
+            .map_or(0, |h| count_since(h.shown.iter().copied(), now, window))
+    }
+
+    /// Shown count across offers within `window` seconds, optionally at one placement.
+    pub fn log_since(&self, placement: Option<&str>, now: i64, window: i64) -> u32 {
+        count_since(
+            self.log
+                .iter()
+                .filter(|s| placement.is_none_or(|p| s.1 == p))
+                .map(|s| s.0),
+            now,
+            window,
+        )
+    }
+
+    /// The high-water mark for pack `id` (0 if never seen).
+    pub fn high_water(&self, id: &str) -> u64 {
+        self.high_water.get(id).copied().unwrap_or(0)
+    }
+
+    /// Raises the high-water mark for a pack; never lowers it.
+    pub fn raise_high_water(&mut self, id: &str, version: u64) {
+        let hw = self.high_water.entry(id.to_owned()).or_insert(0);
+        *hw = (*hw).max(version);
+        while self.high_water.len() > MAX_PACKS {
+            // Forget the lowest mark (by version, then id): the oldest pack lineage.
+            let Some(k) = self
+                .high_water
+                .iter()
+                .filter(|(k, _)| *k != id)
+                .min_by_key(|(k, v)| (**v, (*k).clone()))
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.high_water.remove(&k);
+        }
+    }
+
+    /// Records an event at `now`. Events without a kind, or without an offer where one is
+    /// needed, change nothing.
+    pub fn record(&mut self, event: &Event, now: i64) {
+        let Some(kind) = event.kind else { return };
+        let session = event.session.as_deref();
+        if kind == EventKind::Purchased {
+            let skus: Vec<String> = event.skus.iter().take(16).cloned().collect();
+            self.purchase = Some((now, skus));
+            return;
+        }
+        let Some(offer) = event
+            .offer
+            .as_deref()
+            .filter(|o| !o.is_empty() && o.len() <= 64)
+        else {
+            return;
+        };
+        if session.is_some() && !self.same_session(session) {
+            // A new session: reset the session counters.
+            self.session = session.map(str::to_owned);
+            self.session_total = 0;
+            self.session_placements.clear();
+            for h in self.offers.values_mut() {
+                h.session_shown = 0;
+            }
+        }
+        let placement = event.placement.clone().unwrap_or_default();
+        let h = self.offers.entry(offer.to_owned()).or_default();
+        h.touched = now;
+        match kind {
+            EventKind::Shown => {
+                h.shown.push(now);
+                h.shown.retain(|t| now - *t < WEEK);
+                let excess = h.shown.len().saturating_sub(MAX_SHOWN_PER_OFFER);
+                h.shown.drain(..excess);
+                h.ever_shown = true;
+                if session.is_some() {
+                    h.session_shown = h.session_shown.saturating_add(1);
+                    self.session_total = self.session_total.saturating_add(1);
+                    let c = self
+                        .session_placements
+                        .entry(placement.clone())
+                        .or_insert(0);
+                    *c = c.saturating_add(1);
+                }
+                self.log.push(Shown(now, placement));
+                self.log.retain(|s| now - s.0 < WEEK);
+                let excess = self.log.len().saturating_sub(MAX_LOG);
+                self.log.drain(..excess);
+            }
+            EventKind::Accepted => h.accepted = h.accepted.saturating_add(1),
+            EventKind::Dismissed => h.dismissed_at = Some(now),
+            EventKind::Purchased => {}
+        }
+        self.evict();
+    }
+
+    fn evict(&mut self) {
+        while self.offers.len() > MAX_OFFERS {
+            let Some(k) = self
+                .offers
+                .iter()
+                .min_by_key(|(k, h)| (h.touched, (*k).clone()))
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.offers.remove(&k);
+        }
+    }
+}
+
+fn count_since(times: impl Iterator<Item = i64>, now: i64, window: i64) -> u32 {
+    let n = times.filter(|t| *t <= now && now - *t < window).count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(l: &mut Ledger, offer: &str, t: i64, session: &str) {
+        l.record(
+            &Event::new(EventKind::Shown, offer, "cart", Some(session)),
+            t,
+        );
+    }
+
+    #[test]
+    fn counts_by_session_day_and_week() {
+        let mut l = Ledger::default();
+        shown(&mut l, "a", 1_000, "s1");
+        shown(&mut l, "a", 4_000, "s1");
+        assert_eq!(l.shown_in_session("a", Some("s1")), 2);
+        assert_eq!(l.shown_in_session("a", Some("s2")), 0);
+        shown(&mut l, "a", 90_000, "s2");
+        assert_eq!(l.shown_in_session("a", Some("s2")), 1);
+        // 4_000 is 86_000 s before 90_000 (inside 24 h); 1_000 is 89_000 s before (outside).
+        assert_eq!(l.shown_since("a", 90_000, 86_400), 2);
+        assert_eq!(l.shown_since("a", 90_000, 7 * 86_400), 3);
+        assert_eq!(l.log_since(Some("cart"), 90_000, 7 * 86_400), 3);
+        assert_eq!(l.log_since(Some("product"), 90_000, 7 * 86_400), 0);
+    }
+
+    #[test]
+    fn stays_bounded() {
+        let mut l = Ledger::default();
+        for i in 0..500 {
+            shown(&mut l, &format!("offer-{i}"), 1_000 + i, "s");
+            shown(&mut l, "hot", 1_000 + i, "s");
+        }
+        assert!(l.offers.len() <= MAX_OFFERS);
+        assert!(l.log.len() <= MAX_LOG);
+        assert!(l
+            .offer("hot")
+            .is_some_and(|h| h.shown.len() <= MAX_SHOWN_PER_OFFER));
+    }
+
+    #[test]
+    fn high_water_never_lowers() {
+        let mut l = Ledger::default();
+        l.raise_high_water("p", 5);
+        l.raise_high_water("p", 3);
+        assert_eq!(l.high_water("p"), 5);
+        for i in 0..20 {
+            l.raise_high_water(&format!("p{i}"), 1);
+        }
+        assert!(l.high_water.len() <= MAX_PACKS);
+        assert_eq!(l.high_water("p"), 5, "the highest mark is kept longest");
+    }
+
+    #[test]
+    fn dismiss_accept_and_purchase() {
+        let mut l = Ledger::default();
+        l.record(&Event::new(EventKind::Dismissed, "a", "cart", None), 50);
+        l.record(&Event::new(EventKind::Accepted, "b", "cart", None), 60);
+        l.record(
+            &Event {
+                kind: Some(EventKind::Purchased),
+                skus: vec!["X".into()],
+                ..Event::default()
+            },
+            70,
+        );
+        assert_eq!(l.offer("a").and_then(|h| h.dismissed_at), Some(50));
+        assert_eq!(l.offer("b").map(|h| h.accepted), Some(1));
+        assert_eq!(l.purchase, Some((70, vec!["X".to_owned()])));
+    }
+}

@@ -1,0 +1,986 @@
+//! Checks a [`PackSource`] and compiles it into a [`Pack`]: resolves skus and offers, compiles
+//! conditions and templates, enforces price and bundle rules, and builds the candidate index.
+//! Every problem is collected, each naming its offer and JSON path.
+
+use super::error::{PackError, PackErrorKind as K, PackErrors};
+use super::index::CandidateIndex;
+use super::source::*;
+use super::template::Template;
+use super::time::parse_rfc3339;
+use super::{
+    Bundle, Caps, Compat, Header, Offer, Pack, PlacementDef, Policy, Product, Selector,
+    BUILTIN_PLACEMENTS,
+};
+use crate::condition::{self, CompileScope, Condition, ValueKind};
+use crate::PACK_FORMAT;
+use std::collections::{BTreeMap, HashMap};
+
+/// Most placements a pack may use (built-in plus declared): they are kept as bits of a u64.
+pub const MAX_PLACEMENTS: usize = 64;
+/// Cooldown after "no thanks" when an offer does not set one.
+pub const DEFAULT_COOLDOWN_HOURS: u32 = 24;
+/// Longest id (offer ids end up in ledgers and cookies).
+pub const MAX_ID_LEN: usize = 64;
+
+/// Parses pack JSON, reporting the JSON path of a shape error.
+pub fn parse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let src: PackSource = serde_path_to_error::deserialize(de).map_err(|e| {
+        let at = e.path().to_string();
+        PackErrors::one(PackError::new(
+            K::Json,
+            None,
+            if at == "." { String::new() } else { at },
+            e.inner().to_string(),
+        ))
+    })?;
+    Ok(src)
+}
+
+struct Ctx {
+    errors: Vec<PackError>,
+}
+
+impl Ctx {
+    fn push(
+        &mut self,
+        kind: K,
+        offer: Option<&str>,
+        at: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
+        self.errors.push(PackError::new(kind, offer, at, msg));
+    }
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_ID_LEN
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+fn check_url(ctx: &mut Ctx, url: &Option<String>, at: String) {
+    if let Some(u) = url {
+        // https, or root-relative ("/img/x.svg": same origin, same scheme as the page).
+        let rest = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix('/').filter(|r| !r.starts_with('/')));
+        let ok = rest.is_some_and(|r| {
+            !r.is_empty() && !r.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\')
+        });
+        if !ok {
+            ctx.push(
+                K::InsecureUrl,
+                None,
+                at,
+                format!("`{u}` is neither an https URL nor a root-relative path"),
+            );
+        }
+    }
+}
+
+/// Parses "major.minor.patch".
+pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
+    let mut it = s.split('.').map(|p| p.parse::<u32>().ok());
+    let v = (it.next()??, it.next()??, it.next()??);
+    if it.next().is_some() {
+        return None;
+    }
+    Some(v)
+}
+
+fn caps(c: &CapsSource) -> Caps {
+    Caps {
+        session: c.session,
+        day: c.day,
+        week: c.week,
+    }
+}
+
+pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
+    let mut ctx = Ctx { errors: Vec::new() };
+    if src.format != PACK_FORMAT {
+        return Err(PackErrors::one(PackError::new(
+            K::UnsupportedFormat,
+            None,
+            "format",
+            format!(
+                "pack format {} is not supported (this engine reads format {PACK_FORMAT})",
+                src.format
+            ),
+        )));
+    }
+    let header = header(&mut ctx, &src.header);
+
+    // Catalog.
+    if src.catalog.is_empty() {
+        ctx.push(
+            K::EmptyCatalog,
+            None,
+            "catalog",
+            "the catalog is empty: a pack needs at least one product",
+        );
+    }
+    let mut products = Vec::with_capacity(src.catalog.len());
+    let mut sku_index: HashMap<String, u32> = HashMap::with_capacity(src.catalog.len());
+    for (i, p) in src.catalog.iter().enumerate() {
+        let at = format!("catalog[{i}]");
+        if !valid_id(&p.sku) {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("{at}.sku"),
+                format!(
+                    "sku `{}` must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :",
+                    p.sku
+                ),
+            );
+        }
+        if sku_index
+            .insert(p.sku.clone(), u32::try_from(i).unwrap_or(u32::MAX))
+            .is_some()
+        {
+            ctx.push(
+                K::Duplicate,
+                None,
+                format!("{at}.sku"),
+                format!("sku `{}` appears twice in the catalog", p.sku),
+            );
+        }
+        if p.name.trim().is_empty() {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("{at}.name"),
+                format!("product `{}` has no name", p.sku),
+            );
+        }
+        if p.price.amount < 0 {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("{at}.price.amount"),
+                format!(
+                    "product `{}` has a negative price ({})",
+                    p.sku, p.price.amount
+                ),
+            );
+        }
+        if p.price.currency.len() != 3 || !p.price.currency.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("{at}.price.currency"),
+                format!(
+                    "`{}` is not an ISO 4217 currency code such as USD",
+                    p.price.currency
+                ),
+            );
+        }
+        if p.stock.is_some_and(|s| s < 0) {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("{at}.stock"),
+                format!("product `{}` has negative stock", p.sku),
+            );
+        }
+        check_url(&mut ctx, &p.image, format!("{at}.image"));
+        check_url(&mut ctx, &p.url, format!("{at}.url"));
+        products.push(Product {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            tags: p.tags.clone(),
+            price: u64::try_from(p.price.amount).unwrap_or(0),
+            currency: p.price.currency.clone(),
+            image: p.image.clone(),
+            url: p.url.clone(),
+            stock: p.stock,
+        });
+    }
+
+    // Declared answers.
+    let answers: Vec<(String, ValueKind, Vec<String>)> = src
+        .answers
+        .iter()
+        .map(|(k, a)| {
+            let kind = match a.kind {
+                AnswerType::String => ValueKind::String,
+                AnswerType::Number => ValueKind::Number,
+                AnswerType::Bool => ValueKind::Bool,
+            };
+            if !a.values.is_empty() && a.kind != AnswerType::String {
+                ctx.push(
+                    K::BadValue,
+                    None,
+                    format!("answers.{k}.values"),
+                    "only string answers take a list of values",
+                );
+            }
+            (k.clone(), kind, a.values.clone())
+        })
+        .collect();
+
+    // Placements: built-ins, then declared ones.
+    let mut placements: Vec<PlacementDef> = BUILTIN_PLACEMENTS
+        .iter()
+        .map(|(n, s)| PlacementDef {
+            name: (*n).to_owned(),
+            stage: *s,
+        })
+        .collect();
+    for (name, stage) in &src.policy.placements {
+        if placements.iter().any(|p| p.name == *name) {
+            ctx.push(
+                K::Duplicate,
+                None,
+                format!("policy.placements.{name}"),
+                format!("placement `{name}` is built in"),
+            );
+        } else if !valid_id(name) {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("policy.placements.{name}"),
+                "placement names use A–Z a–z 0–9 - _ . :",
+            );
+        } else {
+            placements.push(PlacementDef {
+                name: name.clone(),
+                stage: *stage,
+            });
+        }
+    }
+    if placements.len() > MAX_PLACEMENTS {
+        ctx.push(
+            K::BadValue,
+            None,
+            "policy.placements",
+            format!("at most {MAX_PLACEMENTS} placements"),
+        );
+        placements.truncate(MAX_PLACEMENTS);
+    }
+    let placement_bit = |name: &str| {
+        placements
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| 1u64 << i)
+    };
+
+    // Compatibility, merged per add-on.
+    let mut compat: Vec<Option<Compat>> = vec![None; products.len()];
+    for (i, c) in src.compatibility.iter().enumerate() {
+        let at = format!("compatibility[{i}]");
+        let Some(&addon) = sku_index.get(&c.addon) else {
+            ctx.push(
+                K::UnknownSku,
+                None,
+                format!("{at}.addon"),
+                format!("sku `{}` is not in the catalog", c.addon),
+            );
+            continue;
+        };
+        let req = c
+            .requires
+            .as_ref()
+            .map(|s| selector(&mut ctx, &sku_index, s, format!("{at}.requires")));
+        let exc = c
+            .excludes
+            .as_ref()
+            .map(|s| selector(&mut ctx, &sku_index, s, format!("{at}.excludes")));
+        if let Some(slot) = compat.get_mut(addon as usize) {
+            let entry = slot.get_or_insert_with(Compat::default);
+            merge(&mut entry.requires, req);
+            merge(&mut entry.excludes, exc);
+        }
+    }
+
+    // Offers: ids first, so `after` can point forwards.
+    let mut offer_index: HashMap<String, u32> = HashMap::with_capacity(src.offers.len());
+    for (i, o) in src.offers.iter().enumerate() {
+        if !valid_id(&o.id) {
+            ctx.push(
+                K::BadValue,
+                Some(&o.id),
+                format!("offers[{i}].id"),
+                format!("offer ids must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
+            );
+        }
+        if offer_index
+            .insert(o.id.clone(), u32::try_from(i).unwrap_or(u32::MAX))
+            .is_some()
+        {
+            ctx.push(
+                K::Duplicate,
+                Some(&o.id),
+                format!("offers[{i}].id"),
+                format!("offer id `{}` is used twice", o.id),
+            );
+        }
+    }
+
+    let bundle_placements = match &src.policy.bundle_placements {
+        None => placement_bit("product").unwrap_or(0) | placement_bit("cart").unwrap_or(0),
+        Some(list) => {
+            let mut bits = 0;
+            for (i, p) in list.iter().enumerate() {
+                match placement_bit(p) {
+                    Some(b) => bits |= b,
+                    None => ctx.push(
+                        K::UnknownPlacement,
+                        None,
+                        format!("policy.bundle_placements[{i}]"),
+                        format!("unknown placement `{p}`"),
+                    ),
+                }
+            }
+            bits
+        }
+    };
+
+    let sku_lookup = |s: &str| sku_index.get(s).copied();
+    let mut offers = Vec::with_capacity(src.offers.len());
+    for (i, o) in src.offers.iter().enumerate() {
+        if let Some(offer) = compile_offer(
+            &mut ctx,
+            i,
+            o,
+            &products,
+            &sku_index,
+            &offer_index,
+            &answers,
+            &sku_lookup,
+            &placement_bit,
+            bundle_placements,
+        ) {
+            offers.push(offer);
+        }
+    }
+
+    // Bundle families and the per-category limit.
+    let max_bundles = src.policy.max_bundles_per_category.unwrap_or(3);
+    let mut by_category: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut families: HashMap<String, Vec<(Tier, u32)>> = HashMap::new();
+    for (i, o) in offers.iter().enumerate() {
+        if let Some(b) = &o.bundle {
+            by_category
+                .entry(b.category.as_str())
+                .or_default()
+                .push(o.id.as_str());
+            families
+                .entry(b.name.clone())
+                .or_default()
+                .push((b.tier, u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+    }
+    for (cat, ids) in &by_category {
+        if ids.len() > max_bundles as usize {
+            ctx.push(
+                K::BundlePolicy,
+                None,
+                "policy.max_bundles_per_category",
+                format!(
+                    "category `{cat}` has {} bundles ({}), more than the policy's {max_bundles}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    for o in offers.iter_mut() {
+        if let Some(b) = &mut o.bundle {
+            if let Some(f) = families.get(&b.name) {
+                let mut f = f.clone();
+                f.sort();
+                b.family = f.into_iter().map(|(_, i)| i).collect();
+            }
+        }
+    }
+
+    let mut groups: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, o) in offers.iter().enumerate() {
+        if let Some(g) = &o.group {
+            groups
+                .entry(g.as_str())
+                .or_default()
+                .push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    let peers: Vec<Vec<u32>> = offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            o.group
+                .as_deref()
+                .and_then(|g| groups.get(g))
+                .map(|m| m.iter().copied().filter(|&x| x as usize != i).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    for (o, p) in offers.iter_mut().zip(peers) {
+        o.group_peers = p;
+    }
+
+    let policy = Policy {
+        caps: caps(&src.policy.caps),
+        placement_caps: placements
+            .iter()
+            .map(|p| {
+                src.policy
+                    .placement_caps
+                    .get(&p.name)
+                    .map(caps)
+                    .unwrap_or_default()
+            })
+            .collect(),
+        max_bundles_per_category: max_bundles,
+        bundle_placements,
+        motivation_bonus: src.policy.motivation_bonus.unwrap_or(10),
+        onboarding_secs: i64::from(src.policy.onboarding_hours.unwrap_or(24)) * 3600,
+    };
+    for name in src.policy.placement_caps.keys() {
+        if placement_bit(name).is_none() {
+            ctx.push(
+                K::UnknownPlacement,
+                None,
+                format!("policy.placement_caps.{name}"),
+                format!("unknown placement `{name}`"),
+            );
+        }
+    }
+
+    if !ctx.errors.is_empty() {
+        return Err(PackErrors(ctx.errors));
+    }
+    let Some(header) = header else {
+        return Err(PackErrors::one(PackError::new(
+            K::BadValue,
+            None,
+            "header",
+            "invalid header",
+        )));
+    };
+    let index = CandidateIndex::build(&offers, &compat, placements.len());
+    Ok(Pack {
+        header,
+        products,
+        answers,
+        offers,
+        placements,
+        policy,
+        compat,
+        sku_index,
+        offer_index,
+        index,
+    })
+}
+
+fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
+    let before = ctx.errors.len();
+    if !valid_id(&h.id) {
+        ctx.push(
+            K::BadValue,
+            None,
+            "header.id",
+            format!("pack id must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
+        );
+    }
+    let issued = parse_rfc3339(&h.issued_at);
+    let expires = parse_rfc3339(&h.expires_at);
+    if issued.is_none() {
+        ctx.push(
+            K::BadTime,
+            None,
+            "header.issued_at",
+            format!("`{}` is not an RFC 3339 timestamp", h.issued_at),
+        );
+    }
+    if expires.is_none() {
+        ctx.push(
+            K::BadTime,
+            None,
+            "header.expires_at",
+            format!("`{}` is not an RFC 3339 timestamp", h.expires_at),
+        );
+    }
+    if let (Some(i), Some(e)) = (issued, expires) {
+        if e <= i {
+            ctx.push(
+                K::BadTime,
+                None,
+                "header.expires_at",
+                "the pack expires before it is issued",
+            );
+        }
+    }
+    if h.audience.is_empty() {
+        ctx.push(
+            K::BadValue,
+            None,
+            "header.audience",
+            "name at least one site host the pack is for",
+        );
+    }
+    for (i, a) in h.audience.iter().enumerate() {
+        let host = a.strip_prefix("*.").unwrap_or(a);
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("header.audience[{i}]"),
+                format!("`{a}` is not a host name"),
+            );
+        }
+    }
+    let min_engine = parse_version(&h.min_engine);
+    if min_engine.is_none() {
+        ctx.push(
+            K::BadValue,
+            None,
+            "header.min_engine",
+            format!("`{}` is not a version like 0.1.0", h.min_engine),
+        );
+    }
+    if ctx.errors.len() > before {
+        return None;
+    }
+    Some(Header {
+        id: h.id.clone(),
+        version: h.version,
+        issued_at: issued?,
+        expires_at: expires?,
+        audience: h.audience.iter().map(|a| a.to_ascii_lowercase()).collect(),
+        min_engine: min_engine?,
+        description: h.description.clone(),
+    })
+}
+
+fn selector(
+    ctx: &mut Ctx,
+    skus: &HashMap<String, u32>,
+    s: &SelectorSource,
+    at: String,
+) -> Selector {
+    let mut out = Selector {
+        skus: Vec::new(),
+        categories: s.categories.clone(),
+        tags: s.tags.clone(),
+    };
+    for (i, sku) in s.skus.iter().enumerate() {
+        match skus.get(sku) {
+            Some(&x) => out.skus.push(x),
+            None => ctx.push(
+                K::UnknownSku,
+                None,
+                format!("{at}.skus[{i}]"),
+                format!("sku `{sku}` is not in the catalog"),
+            ),
+        }
+    }
+    out
+}
+
+fn merge(into: &mut Option<Selector>, add: Option<Selector>) {
+    let Some(add) = add else { return };
+    match into {
+        None => *into = Some(add),
+        Some(s) => {
+            s.skus.extend(add.skus);
+            s.categories.extend(add.categories);
+            s.tags.extend(add.tags);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_offer(
+    ctx: &mut Ctx,
+    i: usize,
+    o: &OfferSource,
+    products: &[Product],
+    skus: &HashMap<String, u32>,
+    offers: &HashMap<String, u32>,
+    answers: &[(String, ValueKind, Vec<String>)],
+    sku_lookup: &dyn Fn(&str) -> Option<u32>,
+    placement_bit: &dyn Fn(&str) -> Option<u64>,
+    bundle_placements: u64,
+) -> Option<Offer> {
+    let before = ctx.errors.len();
+    let at = format!("offers[{i}]");
+    let id = Some(o.id.as_str());
+    let prod = |x: u32| products.get(x as usize);
+
+    // What it sells.
+    let mut item = None;
+    let mut bundle = None;
+    let mut sells = Vec::new();
+    let mut name = String::new();
+    match o.kind {
+        OfferKind::Addon => {
+            if o.bundle.is_some() {
+                ctx.push(
+                    K::BadValue,
+                    id,
+                    format!("{at}.bundle"),
+                    "an add-on offer has `item`, not `bundle`",
+                );
+            }
+            match o.item.as_deref() {
+                None => ctx.push(
+                    K::BadValue,
+                    id,
+                    format!("{at}.item"),
+                    "an add-on offer needs `item` (a sku)",
+                ),
+                Some(s) => match skus.get(s) {
+                    Some(&x) => {
+                        item = Some(x);
+                        sells.push(x);
+                        name = prod(x).map(|p| p.name.clone()).unwrap_or_default();
+                    }
+                    None => ctx.push(
+                        K::UnknownSku,
+                        id,
+                        format!("{at}.item"),
+                        format!("sku `{s}` is not in the catalog"),
+                    ),
+                },
+            }
+        }
+        OfferKind::Bundle => {
+            if o.item.is_some() {
+                ctx.push(
+                    K::BadValue,
+                    id,
+                    format!("{at}.item"),
+                    "a bundle offer has `bundle`, not `item`",
+                );
+            }
+            match &o.bundle {
+                None => ctx.push(
+                    K::BadValue,
+                    id,
+                    format!("{at}.bundle"),
+                    "a bundle offer needs `bundle`",
+                ),
+                Some(b) => {
+                    bundle = compile_bundle(ctx, &at, id, b, products, skus);
+                    if let Some(b) = &bundle {
+                        sells = b
+                            .items
+                            .iter()
+                            .copied()
+                            .filter(|x| Some(*x) != b.anchor)
+                            .collect();
+                        name = b.name.clone();
+                    }
+                }
+            }
+        }
+    }
+
+    // Placements.
+    let mut placements = 0u64;
+    if o.placements.is_empty() {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.placements"),
+            "an offer needs at least one placement",
+        );
+    }
+    for (k, p) in o.placements.iter().enumerate() {
+        match placement_bit(p) {
+            Some(b) => {
+                if o.kind == OfferKind::Bundle && b & bundle_placements == 0 {
+                    ctx.push(
+                        K::BundlePolicy,
+                        id,
+                        format!("{at}.placements[{k}]"),
+                        format!("bundles may not appear at `{p}` (policy.bundle_placements)"),
+                    );
+                }
+                placements |= b;
+            }
+            None => ctx.push(
+                K::UnknownPlacement,
+                id,
+                format!("{at}.placements[{k}]"),
+                format!("unknown placement `{p}`"),
+            ),
+        }
+    }
+
+    // Condition and templates.
+    let condition = match &o.when {
+        None => Some(Condition::always()),
+        Some(v) => {
+            let scope = CompileScope {
+                offer: &o.id,
+                answers,
+                sku: sku_lookup,
+            };
+            condition::compile(&v.0, &format!("{at}.when"), &scope, &mut ctx.errors)
+        }
+    };
+    let because = o.because.as_deref().and_then(|t| {
+        Template::parse(t, answers, &o.id, &format!("{at}.because"), &mut ctx.errors)
+    });
+    let because_contextual = o.because_contextual.as_deref().and_then(|t| {
+        let tpl = Template::parse(
+            t,
+            answers,
+            &o.id,
+            &format!("{at}.because_contextual"),
+            &mut ctx.errors,
+        )?;
+        if tpl.personal {
+            ctx.push(
+                K::BadValue,
+                id,
+                format!("{at}.because_contextual"),
+                "the contextual explanation may cite only the page and cart",
+            );
+        }
+        Some(tpl)
+    });
+
+    // Sequence.
+    let mut after = Vec::with_capacity(o.after.len());
+    for (k, a) in o.after.iter().enumerate() {
+        match offers.get(&a.offer) {
+            Some(&x) if a.offer == o.id => {
+                let _ = x;
+                ctx.push(
+                    K::BadValue,
+                    id,
+                    format!("{at}.after[{k}].offer"),
+                    "an offer cannot come after itself",
+                );
+            }
+            Some(&x) => after.push((x, a.event)),
+            None => ctx.push(
+                K::UnknownOffer,
+                id,
+                format!("{at}.after[{k}].offer"),
+                format!("offer `{}` is not in the pack", a.offer),
+            ),
+        }
+    }
+
+    // Window.
+    let mut window = (None, None);
+    if let Some(w) = &o.window {
+        for (field, val, slot) in [
+            ("from", &w.from, &mut window.0),
+            ("until", &w.until, &mut window.1),
+        ] {
+            if let Some(s) = val {
+                match parse_rfc3339(s) {
+                    Some(t) => *slot = Some(t),
+                    None => ctx.push(
+                        K::BadTime,
+                        id,
+                        format!("{at}.window.{field}"),
+                        format!("`{s}` is not an RFC 3339 timestamp"),
+                    ),
+                }
+            }
+        }
+        if let (Some(f), Some(u)) = window {
+            if u <= f {
+                ctx.push(
+                    K::BadTime,
+                    id,
+                    format!("{at}.window"),
+                    "the window ends before it starts",
+                );
+            }
+        }
+    }
+    if o.margin < 0 && o.kind == OfferKind::Addon {
+        // A negative margin is allowed (loss leader) but must be deliberate: nothing to check.
+    }
+    if let Some(g) = &o.group {
+        if !valid_id(g) {
+            ctx.push(
+                K::BadValue,
+                id,
+                format!("{at}.group"),
+                "group names use A–Z a–z 0–9 - _ . :",
+            );
+        }
+    }
+
+    if ctx.errors.len() > before {
+        return None;
+    }
+    let condition = condition?;
+    let personal = o.consent == ConsentNeed::Personalization || condition.personal;
+    Some(Offer {
+        id: o.id.clone(),
+        kind: o.kind,
+        item,
+        bundle,
+        placements,
+        stage: o.need.stage,
+        motivation: o.need.motivation,
+        title: o.title.clone().unwrap_or(name),
+        benefit: o.benefit.clone(),
+        because,
+        because_contextual,
+        cta: o.cta.clone().unwrap_or_else(|| "Add".to_owned()),
+        priority: o.priority,
+        margin: o.margin,
+        caps: caps(&o.caps),
+        cooldown_secs: i64::from(o.cooldown_hours.unwrap_or(DEFAULT_COOLDOWN_HOURS)) * 3600,
+        after,
+        group: o.group.clone(),
+        group_peers: Vec::new(),
+        window,
+        personal,
+        sells,
+        condition,
+    })
+}
+
+fn compile_bundle(
+    ctx: &mut Ctx,
+    at: &str,
+    id: Option<&str>,
+    b: &BundleSource,
+    products: &[Product],
+    skus: &HashMap<String, u32>,
+) -> Option<Bundle> {
+    let before = ctx.errors.len();
+    if b.name.trim().is_empty() {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.bundle.name"),
+            "a mission bundle needs a name (its outcome)",
+        );
+    }
+    if b.items.is_empty() {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.bundle.items"),
+            "a bundle needs items",
+        );
+    }
+    let mut items = Vec::with_capacity(b.items.len());
+    for (k, s) in b.items.iter().enumerate() {
+        match skus.get(s) {
+            Some(&x) if items.contains(&x) => ctx.push(
+                K::Duplicate,
+                id,
+                format!("{at}.bundle.items[{k}]"),
+                format!("sku `{s}` is listed twice"),
+            ),
+            Some(&x) => items.push(x),
+            None => ctx.push(
+                K::UnknownSku,
+                id,
+                format!("{at}.bundle.items[{k}]"),
+                format!("sku `{s}` is not in the catalog"),
+            ),
+        }
+    }
+    let anchor = match &b.anchor {
+        None => None,
+        Some(s) => match skus.get(s) {
+            Some(&x) => Some(x),
+            None => {
+                ctx.push(
+                    K::UnknownSku,
+                    id,
+                    format!("{at}.bundle.anchor"),
+                    format!("sku `{s}` is not in the catalog"),
+                );
+                None
+            }
+        },
+    };
+    if b.price < 0 {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.bundle.price"),
+            format!("negative bundle price ({})", b.price),
+        );
+    }
+    if ctx.errors.len() > before {
+        return None;
+    }
+    let get = |x: u32| products.get(x as usize);
+    let currency = items
+        .first()
+        .and_then(|&x| get(x))
+        .map(|p| p.currency.clone())
+        .unwrap_or_default();
+    if items
+        .iter()
+        .filter_map(|&x| get(x))
+        .any(|p| p.currency != currency)
+    {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.bundle.items"),
+            "bundle items are priced in different currencies",
+        );
+    }
+    let price = u64::try_from(b.price).unwrap_or(0);
+    let total: u64 = items.iter().filter_map(|&x| get(x)).map(|p| p.price).sum();
+    if price > total {
+        ctx.push(
+            K::BadValue,
+            id,
+            format!("{at}.bundle.price"),
+            format!("the bundle costs more ({price}) than its items bought singly ({total})"),
+        );
+    }
+    if let Some(a) = anchor.filter(|a| items.contains(a)) {
+        let anchor_price = get(a).map(|p| p.price).unwrap_or(0);
+        if price < anchor_price {
+            ctx.push(
+                K::DiscountedAnchor,
+                id,
+                format!("{at}.bundle.price"),
+                format!("the bundle price {price} is below its anchor's full price {anchor_price}: discount the add-ons, never the anchor"),
+            );
+        }
+    }
+    let category = b
+        .category
+        .clone()
+        .or_else(|| anchor.and_then(get).map(|p| p.category.clone()))
+        .or_else(|| {
+            items
+                .first()
+                .and_then(|&x| get(x))
+                .map(|p| p.category.clone())
+        })
+        .unwrap_or_default();
+    if ctx.errors.len() > before {
+        return None;
+    }
+    Some(Bundle {
+        name: b.name.clone(),
+        tier: b.tier,
+        tier_label: b.tier_label.clone(),
+        anchor,
+        items,
+        price,
+        category,
+        family: Vec::new(),
+    })
+}

@@ -1,0 +1,101 @@
+//! The candidate index built at load: placement × (any | sku | category | tag) → offers, so a
+//! decision looks only at offers that could fit this placement and these products.
+
+use super::{Offer, Pack, Product};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct CandidateIndex {
+    per_placement: Vec<PlacementIndex>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PlacementIndex {
+    any: Vec<u32>,
+    by_sku: HashMap<u32, Vec<u32>>,
+    by_category: HashMap<String, Vec<u32>>,
+    by_tag: HashMap<String, Vec<u32>>,
+}
+
+/// Where an offer is filed: it can only fit products matching one of these keys.
+enum Keys<'a> {
+    Any,
+    Sku(u32),
+    Selector(&'a super::Selector),
+}
+
+fn keys_of<'a>(pack_compat: &'a [Option<super::Compat>], offer: &Offer) -> Keys<'a> {
+    if let Some(a) = offer.bundle.as_ref().and_then(|b| b.anchor) {
+        return Keys::Sku(a);
+    }
+    // Every sold item must fit, so any one item's `requires` is a necessary condition.
+    for s in &offer.sells {
+        if let Some(req) = pack_compat
+            .get(*s as usize)
+            .and_then(Option::as_ref)
+            .and_then(|c| c.requires.as_ref())
+            .filter(|r| !r.is_empty())
+        {
+            return Keys::Selector(req);
+        }
+    }
+    Keys::Any
+}
+
+impl CandidateIndex {
+    pub fn build(offers: &[Offer], compat: &[Option<super::Compat>], placements: usize) -> Self {
+        let mut per_placement = vec![PlacementIndex::default(); placements];
+        for (oi, offer) in offers.iter().enumerate() {
+            let oi = u32::try_from(oi).unwrap_or(u32::MAX);
+            let keys = keys_of(compat, offer);
+            for (pi, idx) in per_placement.iter_mut().enumerate() {
+                if offer.placements & (1u64 << pi) == 0 {
+                    continue;
+                }
+                match &keys {
+                    Keys::Any => idx.any.push(oi),
+                    Keys::Sku(s) => idx.by_sku.entry(*s).or_default().push(oi),
+                    Keys::Selector(sel) => {
+                        for s in &sel.skus {
+                            idx.by_sku.entry(*s).or_default().push(oi);
+                        }
+                        for c in &sel.categories {
+                            idx.by_category.entry(c.clone()).or_default().push(oi);
+                        }
+                        for t in &sel.tags {
+                            idx.by_tag.entry(t.clone()).or_default().push(oi);
+                        }
+                    }
+                }
+            }
+        }
+        CandidateIndex { per_placement }
+    }
+
+    /// Appends the offers that could apply at `placement` for these chosen products, sorted and
+    /// without duplicates.
+    pub fn candidates(&self, pack: &Pack, placement: usize, anchors: &[u32], out: &mut Vec<u32>) {
+        let Some(idx) = self.per_placement.get(placement) else {
+            return;
+        };
+        out.extend_from_slice(&idx.any);
+        for &a in anchors {
+            let Some(p): Option<&Product> = pack.products.get(a as usize) else {
+                continue;
+            };
+            if let Some(v) = idx.by_sku.get(&a) {
+                out.extend_from_slice(v);
+            }
+            if let Some(v) = idx.by_category.get(&p.category) {
+                out.extend_from_slice(v);
+            }
+            for t in &p.tags {
+                if let Some(v) = idx.by_tag.get(t) {
+                    out.extend_from_slice(v);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}

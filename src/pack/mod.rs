@@ -1,0 +1,224 @@
+//! The rule pack: its source schema, the compiled and indexed form decisions read, and loading.
+
+pub mod compile;
+pub mod error;
+pub mod index;
+pub mod source;
+pub mod strict;
+pub mod template;
+pub mod time;
+
+use crate::condition::{Condition, ValueKind};
+use index::CandidateIndex;
+pub use source::{Motivation, OfferKind, SequenceEvent, Stage, Tier};
+use std::collections::HashMap;
+use template::Template;
+
+/// The built-in placements and the stage each implies (post-purchase refines by time).
+pub const BUILTIN_PLACEMENTS: &[(&str, Stage)] = &[
+    ("product", Stage::Researching),
+    ("cart", Stage::Purchasing),
+    ("checkout", Stage::Purchasing),
+    ("post_purchase", Stage::Onboarding),
+];
+
+/// A compiled, validated pack. Built by [`Pack::from_source`], [`Pack::from_json`] or
+/// [`crate::load`]; immutable afterwards.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub header: Header,
+    pub products: Vec<Product>,
+    pub answers: Vec<(String, ValueKind, Vec<String>)>,
+    pub offers: Vec<Offer>,
+    pub placements: Vec<PlacementDef>,
+    pub policy: Policy,
+    /// Per product (by index): the compatibility rule for it as an add-on, if any.
+    pub compat: Vec<Option<Compat>>,
+    pub(crate) sku_index: HashMap<String, u32>,
+    pub(crate) offer_index: HashMap<String, u32>,
+    pub(crate) index: CandidateIndex,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub id: String,
+    pub version: u64,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub audience: Vec<String>,
+    pub min_engine: (u32, u32, u32),
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub price: u64,
+    pub currency: String,
+    pub image: Option<String>,
+    pub url: Option<String>,
+    pub stock: Option<i64>,
+}
+
+/// Matches a product when any sku, category or tag matches.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selector {
+    pub skus: Vec<u32>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+impl Selector {
+    pub fn matches(&self, idx: u32, p: &Product) -> bool {
+        self.skus.contains(&idx)
+            || self.categories.contains(&p.category)
+            || self.tags.iter().any(|t| p.tags.contains(t))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.skus.is_empty() && self.categories.is_empty() && self.tags.is_empty()
+    }
+}
+
+/// All compatibility entries for one add-on, merged: `requires` and `excludes` are unions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Compat {
+    pub requires: Option<Selector>,
+    pub excludes: Option<Selector>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacementDef {
+    pub name: String,
+    pub stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Caps {
+    pub session: Option<u32>,
+    pub day: Option<u32>,
+    pub week: Option<u32>,
+}
+
+impl Caps {
+    pub fn is_empty(&self) -> bool {
+        self.session.is_none() && self.day.is_none() && self.week.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub caps: Caps,
+    /// By placement index.
+    pub placement_caps: Vec<Caps>,
+    pub max_bundles_per_category: u32,
+    /// Bit per placement index.
+    pub bundle_placements: u64,
+    pub motivation_bonus: i32,
+    pub onboarding_secs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    pub name: String,
+    pub tier: Tier,
+    pub tier_label: Option<String>,
+    pub anchor: Option<u32>,
+    pub items: Vec<u32>,
+    pub price: u64,
+    pub category: String,
+    /// Offer indices of the bundle's tiers (same name), ordered good → best, including itself.
+    pub family: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub id: String,
+    pub kind: OfferKind,
+    /// The add-on (kind = addon).
+    pub item: Option<u32>,
+    pub bundle: Option<Bundle>,
+    /// Bit per placement index.
+    pub placements: u64,
+    pub stage: Stage,
+    pub motivation: Motivation,
+    pub condition: Condition,
+    pub title: String,
+    pub benefit: Option<String>,
+    pub because: Option<Template>,
+    pub because_contextual: Option<Template>,
+    pub cta: String,
+    pub priority: i32,
+    pub margin: i64,
+    pub caps: Caps,
+    pub cooldown_secs: i64,
+    pub after: Vec<(u32, SequenceEvent)>,
+    pub group: Option<String>,
+    /// Other offers in the same exclusive group.
+    pub group_peers: Vec<u32>,
+    pub window: (Option<i64>, Option<i64>),
+    /// Needs personalization consent (declared, or its condition reads personal signals).
+    pub personal: bool,
+    /// The skus the offer sells: the add-on, or the bundle's items other than its anchor.
+    pub sells: Vec<u32>,
+}
+
+impl Pack {
+    /// Compiles an already-parsed source.
+    pub fn from_source(src: &source::PackSource) -> Result<Pack, error::PackErrors> {
+        compile::compile(src)
+    }
+
+    /// Parses and compiles pack JSON (no signature check: for tooling and tests; use
+    /// [`crate::load`] for anything that came over a network).
+    pub fn from_json(bytes: &[u8]) -> Result<Pack, error::PackErrors> {
+        compile::compile(&compile::parse(bytes)?)
+    }
+
+    pub fn product(&self, sku: &str) -> Option<(u32, &Product)> {
+        let i = *self.sku_index.get(sku)?;
+        Some((i, self.products.get(i as usize)?))
+    }
+
+    pub fn offer(&self, id: &str) -> Option<(u32, &Offer)> {
+        let i = *self.offer_index.get(id)?;
+        Some((i, self.offers.get(i as usize)?))
+    }
+
+    pub fn placement(&self, name: &str) -> Option<(usize, &PlacementDef)> {
+        self.placements
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.name == name)
+    }
+
+    /// Whether add-on `addon` fits product `product` (both catalog indices).
+    pub fn fits(&self, addon: u32, product: u32) -> bool {
+        let Some(p) = self.products.get(product as usize) else {
+            return false;
+        };
+        match self.compat.get(addon as usize).and_then(Option::as_ref) {
+            None => true,
+            Some(c) => {
+                c.requires.as_ref().is_none_or(|r| r.matches(product, p))
+                    && !c.excludes.as_ref().is_some_and(|x| x.matches(product, p))
+            }
+        }
+    }
+
+    /// Whether an offer fits a chosen product: every item it sells fits, and a bundle with an
+    /// anchor is only for shoppers who chose that anchor.
+    pub fn offer_fits(&self, offer: &Offer, product: u32) -> bool {
+        if let Some(b) = &offer.bundle {
+            if b.anchor.is_some_and(|a| a != product) {
+                return false;
+            }
+        }
+        offer
+            .sells
+            .iter()
+            .all(|&s| s != product && self.fits(s, product))
+    }
+}

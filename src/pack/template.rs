@@ -1,0 +1,218 @@
+//! "Because" templates: text with {placeholders}, parsed and checked at load.
+
+use crate::condition::ValueKind;
+use crate::pack::error::{PackError, PackErrorKind};
+
+/// A value a template may cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placeholder {
+    /// The product the shopper chose that the offer fits (page product, cart item or purchase).
+    ChosenName,
+    ChosenCategory,
+    /// The offered item's or bundle's name.
+    OfferName,
+    PageProductName,
+    PageCategory,
+    CartCount,
+    /// A declared answer, by index ("told us"); personal.
+    Answer(u16),
+    CustomerSegment,
+}
+
+impl Placeholder {
+    /// Whether citing it needs personalization consent.
+    pub fn personal(&self) -> bool {
+        matches!(self, Placeholder::Answer(_) | Placeholder::CustomerSegment)
+    }
+}
+
+/// One piece of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Text(String),
+    Slot(Placeholder),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub segments: Vec<Segment>,
+    pub personal: bool,
+}
+
+/// Placeholder names accepted in templates.
+pub const PLACEHOLDERS: &[&str] = &[
+    "chosen.name",
+    "chosen.category",
+    "offer.name",
+    "page.product.name",
+    "page.category",
+    "cart.count",
+    "customer.segment",
+    "answers.<key>",
+];
+
+impl Template {
+    /// Parses `text`; `{{` and `}}` are literal braces.
+    pub fn parse(
+        text: &str,
+        answers: &[(String, ValueKind, Vec<String>)],
+        offer: &str,
+        at: &str,
+        errors: &mut Vec<PackError>,
+    ) -> Option<Template> {
+        let mut segments = Vec::new();
+        let mut lit = String::new();
+        let mut rest = text;
+        let before = errors.len();
+        while let Some(i) = rest.find(['{', '}']) {
+            let (head, tail) = rest.split_at(i);
+            lit.push_str(head);
+            if let Some(t) = tail.strip_prefix("{{") {
+                lit.push('{');
+                rest = t;
+                continue;
+            }
+            if let Some(t) = tail.strip_prefix("}}") {
+                lit.push('}');
+                rest = t;
+                continue;
+            }
+            if tail.starts_with('}') {
+                errors.push(PackError::new(
+                    PackErrorKind::BadValue,
+                    Some(offer),
+                    at,
+                    "unmatched `}` in template (write `}}` for a literal brace)",
+                ));
+                return None;
+            }
+            let Some(end) = tail.find('}') else {
+                errors.push(PackError::new(
+                    PackErrorKind::BadValue,
+                    Some(offer),
+                    at,
+                    "unclosed `{` in template (write `{{` for a literal brace)",
+                ));
+                return None;
+            };
+            let name = tail.get(1..end).unwrap_or_default().trim();
+            rest = tail.get(end + 1..).unwrap_or_default();
+            let ph = match name {
+                "chosen.name" => Some(Placeholder::ChosenName),
+                "chosen.category" => Some(Placeholder::ChosenCategory),
+                "offer.name" => Some(Placeholder::OfferName),
+                "page.product.name" => Some(Placeholder::PageProductName),
+                "page.category" => Some(Placeholder::PageCategory),
+                "cart.count" => Some(Placeholder::CartCount),
+                "customer.segment" => Some(Placeholder::CustomerSegment),
+                other => match other.strip_prefix("answers.") {
+                    Some(key) => match answers.iter().position(|(k, ..)| k == key) {
+                        Some(i) => Some(Placeholder::Answer(u16::try_from(i).unwrap_or(u16::MAX))),
+                        None => {
+                            errors.push(PackError::new(
+                                PackErrorKind::UnknownAnswer,
+                                Some(offer),
+                                at,
+                                format!("template cites answer `{key}`, which the pack does not declare"),
+                            ));
+                            None
+                        }
+                    },
+                    None => {
+                        errors.push(PackError::new(
+                            PackErrorKind::UnknownPlaceholder,
+                            Some(offer),
+                            at,
+                            format!(
+                                "unknown placeholder `{{{other}}}` (known: {})",
+                                PLACEHOLDERS.join(", ")
+                            ),
+                        ));
+                        None
+                    }
+                },
+            };
+            if let Some(ph) = ph {
+                if !lit.is_empty() {
+                    segments.push(Segment::Text(std::mem::take(&mut lit)));
+                }
+                segments.push(Segment::Slot(ph));
+            }
+        }
+        lit.push_str(rest);
+        if !lit.is_empty() {
+            segments.push(Segment::Text(lit));
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let personal = segments
+            .iter()
+            .any(|s| matches!(s, Segment::Slot(p) if p.personal()));
+        Some(Template { segments, personal })
+    }
+
+    /// Renders with `value` supplying each placeholder; `None` if any value is missing
+    /// (a sentence that would cite something we do not know is not shown).
+    pub fn render(&self, value: &mut dyn FnMut(&Placeholder) -> Option<String>) -> Option<String> {
+        let mut out = String::new();
+        for s in &self.segments {
+            match s {
+                Segment::Text(t) => out.push_str(t),
+                Segment::Slot(p) => out.push_str(&value(p)?),
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers() -> Vec<(String, ValueKind, Vec<String>)> {
+        vec![("sleep_temperature".into(), ValueKind::String, vec![])]
+    }
+
+    #[test]
+    fn parses_and_renders() {
+        let mut errs = Vec::new();
+        let t = Template::parse(
+            "Because you chose the {chosen.name} and told us you sleep {answers.sleep_temperature}, {{really}}",
+            &answers(),
+            "o",
+            "at",
+            &mut errs,
+        )
+        .unwrap();
+        assert!(t.personal);
+        let s = t.render(&mut |p| match p {
+            Placeholder::ChosenName => Some("Aurora Queen".into()),
+            Placeholder::Answer(0) => Some("hot".into()),
+            _ => None,
+        });
+        assert_eq!(
+            s.as_deref(),
+            Some("Because you chose the Aurora Queen and told us you sleep hot, {really}")
+        );
+    }
+
+    #[test]
+    fn missing_value_renders_nothing() {
+        let mut errs = Vec::new();
+        let t = Template::parse("x {chosen.name}", &answers(), "o", "at", &mut errs).unwrap();
+        assert_eq!(t.render(&mut |_| None), None);
+    }
+
+    #[test]
+    fn unknown_placeholders_and_braces_are_errors() {
+        for s in ["{nope}", "{answers.budget}", "a { b", "a } b"] {
+            let mut errs = Vec::new();
+            assert!(
+                Template::parse(s, &answers(), "o", "at", &mut errs).is_none(),
+                "{s}"
+            );
+            assert_eq!(errs.len(), 1, "{s}");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! What the host tells the engine about this page view: placement, page, cart, session, shopper.
+//!
+//! Signals are plain data supplied per decision; the engine never gathers them itself. Every
+//! field is optional except the placement, and unknown fields are rejected so a host typo
+//! surfaces as an error instead of an offer silently never firing.
+
+use crate::pack::source::Motivation;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    /// Where the card would show: product, cart, checkout, post_purchase, or a pack-declared one.
+    pub placement: String,
+    #[serde(default)]
+    pub page: PageSignals,
+    #[serde(default)]
+    pub cart: CartSignals,
+    #[serde(default)]
+    pub session: SessionSignals,
+    #[serde(default)]
+    pub device: Option<Device>,
+    #[serde(default)]
+    pub geo: GeoSignals,
+    #[serde(default)]
+    pub time: TimeSignals,
+    #[serde(default)]
+    pub customer: CustomerSignals,
+    #[serde(default)]
+    pub lifecycle: LifecycleSignals,
+    /// Declared answers ("told us"), keyed by the pack's declared answer keys.
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerValue>,
+    /// The shopper's declared motivation, if they told us.
+    #[serde(default)]
+    pub motivation: Option<Motivation>,
+    /// Live stock levels by sku; override the catalog's.
+    #[serde(default)]
+    pub stock: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PageSignals {
+    /// Sku of the product this page is about.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Category of the page; defaults to the page product's category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Seconds the page has been visible.
+    #[serde(default)]
+    pub dwell_seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CartSignals {
+    #[serde(default)]
+    pub items: Vec<CartItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CartItem {
+    pub sku: String,
+    #[serde(default = "one")]
+    pub qty: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSignals {
+    /// Session id; frequency caps "per session" count within it.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub pages_viewed: Option<u32>,
+    #[serde(default)]
+    pub viewed_categories: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Device {
+    Mobile,
+    Tablet,
+    Desktop,
+}
+
+impl Device {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Mobile => "mobile",
+            Device::Tablet => "tablet",
+            Device::Desktop => "desktop",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GeoSignals {
+    /// ISO 3166-1 alpha-2 country code.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSignals {
+    /// 0–23 in the shopper's time zone.
+    #[serde(default)]
+    pub local_hour: Option<u8>,
+    /// 1 = Monday … 7 = Sunday (ISO 8601).
+    #[serde(default)]
+    pub weekday: Option<u8>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSignals {
+    #[serde(default)]
+    pub segment: Option<String>,
+    #[serde(default)]
+    pub tenure_days: Option<f64>,
+    #[serde(default)]
+    pub first_purchase: Option<bool>,
+    #[serde(default)]
+    pub order_count: Option<f64>,
+    /// Categories the customer has bought from.
+    #[serde(default)]
+    pub category_mix: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSignals {
+    /// Unix seconds of the last purchase (the ledger's record is used when absent).
+    #[serde(default)]
+    pub purchased_at: Option<i64>,
+    /// Skus of the last purchase.
+    #[serde(default)]
+    pub purchased: Vec<String>,
+    #[serde(default)]
+    pub days_to_renewal: Option<f64>,
+    #[serde(default)]
+    pub usage_count: Option<f64>,
+    #[serde(default)]
+    pub days_to_depletion: Option<f64>,
+}
+
+/// A declared answer: a string, number or boolean.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Bool(bool),
+    Number(f64),
+    String(String),
+}
