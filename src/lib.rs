@@ -16,6 +16,7 @@ pub const PACK_FORMAT: u32 = 1;
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod decision;
 pub mod ledger;
+pub mod lint;
 pub mod load;
 
 pub use consent::Consent;

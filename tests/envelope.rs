@@ -309,6 +309,24 @@ fn signature_of_wrong_length_is_bad_signature() {
 }
 
 #[test]
+fn stuffed_signature_list_is_refused_before_any_is_checked() {
+    let mut value = as_json(&signed());
+    let one = value["signatures"][0].clone();
+    value["signatures"] = Value::Array(vec![one; xsell::envelope::MAX_SIGNATURES + 1]);
+    assert_eq!(
+        verify_old(&to_bytes(&value)),
+        Err(EnvelopeError::TooManySignatures {
+            count: xsell::envelope::MAX_SIGNATURES + 1
+        })
+    );
+    // At the limit it still verifies.
+    let mut value = as_json(&signed());
+    let one = value["signatures"][0].clone();
+    value["signatures"] = Value::Array(vec![one; xsell::envelope::MAX_SIGNATURES]);
+    assert!(verify_old(&to_bytes(&value)).is_ok());
+}
+
+#[test]
 fn empty_signatures_array_is_refused() {
     let mut value = as_json(&signed());
     value["signatures"] = json!([]);

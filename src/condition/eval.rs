@@ -108,3 +108,33 @@ fn join(cs: &[Cond], labels: &[String], sep: &str) -> String {
         .collect::<Vec<_>>()
         .join(sep)
 }
+
+/// Describes why a condition that evaluated false did so: the first failing leaf of an `all`,
+/// every alternative of an `any`, or the negated part of a `not`.
+pub(super) fn why_false(c: &Cond, facts: &impl Facts, labels: &[String]) -> String {
+    match c {
+        Cond::All(cs) => cs
+            .iter()
+            .find(|c| !eval(c, facts))
+            .map(|c| why_false(c, facts, labels))
+            .unwrap_or_default(),
+        Cond::Any(cs) if cs.is_empty() => "an empty `any` is never true".to_owned(),
+        Cond::Any(cs) => format!(
+            "none of: {}",
+            cs.iter()
+                .map(|c| why_false(c, facts, labels))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Cond::Not(inner) => format!("not ({}) is false", leaf_summary(inner, labels)),
+        Cond::Path { leaf, .. } | Cond::Compatible { leaf, .. } | Cond::CartHas { leaf, .. } => {
+            format!(
+                "{} is false",
+                labels
+                    .get(*leaf as usize)
+                    .map(String::as_str)
+                    .unwrap_or("a rule")
+            )
+        }
+    }
+}

@@ -92,6 +92,11 @@ impl Condition {
         eval::eval(&self.root, facts)
     }
 
+    /// Why the condition is false (call only when [`Condition::eval`] returned false).
+    pub fn why_false(&self, facts: &impl Facts) -> String {
+        eval::why_false(&self.root, facts, &self.labels)
+    }
+
     /// Evaluates and appends the labels of the leaves that held and counted towards the result.
     pub fn explain(&self, facts: &impl Facts, out: &mut Vec<String>) -> bool {
         eval::explain(&self.root, facts, &self.labels, out)

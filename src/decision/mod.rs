@@ -316,11 +316,9 @@ fn check(
             .unwrap_or_default();
         return Err((Reason::OutOfStock, format!("{sku} is out of stock")));
     }
-    if !o.condition.eval(&OfferFacts { ctx, offer: o }) {
-        return Err((
-            Reason::ConditionFalse,
-            "its `when` condition is false".into(),
-        ));
+    let facts = OfferFacts { ctx, offer: o };
+    if !o.condition.eval(&facts) {
+        return Err((Reason::ConditionFalse, o.condition.why_false(&facts)));
     }
     let l = ctx.ledger;
     for (prev, event) in &o.after {

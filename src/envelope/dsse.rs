@@ -15,6 +15,9 @@ use super::keys::{SecretKey, TrustedKeys};
 /// The only payload type xsell signs or accepts.
 pub const PAYLOAD_TYPE: &str = "application/vnd.xsell.pack.v1+json";
 
+/// Most signatures an envelope may carry (rotation needs two or three).
+pub const MAX_SIGNATURES: usize = 16;
+
 /// A sensible default for `verify`'s `max_bytes`: 8 MiB.
 pub const DEFAULT_MAX_ENVELOPE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -136,6 +139,11 @@ pub fn verify(
     check_payload_type(&envelope)?;
     let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
 
+    if envelope.signatures.len() > MAX_SIGNATURES {
+        return Err(EnvelopeError::TooManySignatures {
+            count: envelope.signatures.len(),
+        });
+    }
     let mut signatures = Vec::with_capacity(envelope.signatures.len());
     for (i, entry) in envelope.signatures.iter().enumerate() {
         let raw = decode_base64(&entry.sig, || format!("signatures[{i}].sig"))?;

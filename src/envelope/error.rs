@@ -36,6 +36,12 @@ pub enum EnvelopeError {
     },
     /// The `signatures` array is empty.
     NoSignatures,
+    /// More signatures than [`crate::envelope::MAX_SIGNATURES`]: refused before any is checked,
+    /// so a stuffed envelope cannot buy seconds of verification work.
+    TooManySignatures {
+        /// How many the envelope carried.
+        count: usize,
+    },
     /// No signature names a trusted key id.
     UnknownKey {
         /// The key ids the envelope's signatures named (duplicates removed, in order).
@@ -57,6 +63,7 @@ impl EnvelopeError {
             EnvelopeError::WrongPayloadType { .. } => "wrong_payload_type",
             EnvelopeError::BadBase64 { .. } => "bad_base64",
             EnvelopeError::NoSignatures => "no_signatures",
+            EnvelopeError::TooManySignatures { .. } => "too_many_signatures",
             EnvelopeError::UnknownKey { .. } => "unknown_key",
             EnvelopeError::BadSignature { .. } => "bad_signature",
         }
@@ -88,6 +95,11 @@ impl fmt::Display for EnvelopeError {
                 Echo(field, MAX_ECHO_CHARS)
             ),
             EnvelopeError::NoSignatures => f.write_str("envelope has no signatures"),
+            EnvelopeError::TooManySignatures { count } => write!(
+                f,
+                "envelope has {count} signatures, more than the {} allowed",
+                crate::envelope::MAX_SIGNATURES
+            ),
             EnvelopeError::UnknownKey { key_ids } => {
                 f.write_str("no signature is by a trusted key (saw keyids: ")?;
                 if key_ids.is_empty() {
@@ -213,6 +225,7 @@ mod tests {
             EnvelopeError::WrongPayloadType { found: "x".into() }.code(),
             EnvelopeError::BadBase64 { field: "x".into() }.code(),
             EnvelopeError::NoSignatures.code(),
+            EnvelopeError::TooManySignatures { count: 17 }.code(),
             EnvelopeError::UnknownKey { key_ids: vec![] }.code(),
             EnvelopeError::BadSignature { key_id: "x".into() }.code(),
             KeyError::BadPrefix { expected: "x" }.code(),

@@ -15,7 +15,7 @@ mod keys;
 
 pub use dsse::{
     add_signature, pae, sign, verify, Envelope, EnvelopeSignature, Verified,
-    DEFAULT_MAX_ENVELOPE_BYTES, PAYLOAD_TYPE,
+    DEFAULT_MAX_ENVELOPE_BYTES, MAX_SIGNATURES, PAYLOAD_TYPE,
 };
 pub use error::{EnvelopeError, KeyError};
 pub use keys::{PublicKey, SecretKey, TrustedKeys};

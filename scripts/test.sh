@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, the wasm32 build check, all test suites,
+# and the benchmarks once in test mode. `make test` calls this; so does .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "wasm32 build check"
+cargo check -p xsell --lib --target wasm32-unknown-unknown
+
+step "tests"
+cargo test --workspace
+
+step "benchmarks, once each in test mode"
+cargo test -p xsell --benches
+
+step "done: all checks passed"
