@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Consent as the host knows it. Everything defaults to "no".
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// May we keep state (ledger, visitor id) on the device?
@@ -44,6 +45,8 @@ impl Consent {
         }
     }
 }
+
+crate::object_only!(Consent,);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Signals {
     /// Where the card would show: product, cart, checkout, post_purchase, or a pack-declared one.
@@ -30,17 +31,18 @@ pub struct Signals {
     #[serde(default)]
     pub lifecycle: LifecycleSignals,
     /// Declared answers ("told us"), keyed by the pack's declared answer keys.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
     pub answers: BTreeMap<String, AnswerValue>,
     /// The shopper's declared motivation, if they told us.
     #[serde(default)]
     pub motivation: Option<Motivation>,
     /// Live stock levels by sku; override the catalog's.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
     pub stock: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct PageSignals {
     /// Sku of the product this page is about.
@@ -55,6 +57,7 @@ pub struct PageSignals {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CartSignals {
     #[serde(default)]
@@ -62,6 +65,7 @@ pub struct CartSignals {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CartItem {
     pub sku: String,
@@ -74,6 +78,7 @@ fn one() -> u32 {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct SessionSignals {
     /// Session id; frequency caps "per session" count within it.
@@ -104,6 +109,7 @@ impl Device {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct GeoSignals {
     /// ISO 3166-1 alpha-2 country code.
@@ -112,6 +118,7 @@ pub struct GeoSignals {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct TimeSignals {
     /// 0–23 in the shopper's time zone.
@@ -123,6 +130,7 @@ pub struct TimeSignals {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CustomerSignals {
     #[serde(default)]
@@ -139,6 +147,7 @@ pub struct CustomerSignals {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleSignals {
     /// Unix seconds of the last purchase (the ledger's record is used when absent).
@@ -163,3 +172,15 @@ pub enum AnswerValue {
     Number(f64),
     String(String),
 }
+
+crate::object_only!(
+    Signals,
+    PageSignals,
+    CartSignals,
+    CartItem,
+    SessionSignals,
+    GeoSignals,
+    TimeSignals,
+    CustomerSignals,
+    LifecycleSignals,
+);

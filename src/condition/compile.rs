@@ -16,6 +16,10 @@ pub struct CompileScope<'a> {
     pub answers: &'a [(String, ValueKind, Vec<String>)],
     /// Looks a sku up in the catalog.
     pub sku: &'a dyn Fn(&str) -> Option<u32>,
+    /// Whether some catalog product has this category.
+    pub category: &'a dyn Fn(&str) -> bool,
+    /// Whether some catalog product has this tag.
+    pub tag: &'a dyn Fn(&str) -> bool,
 }
 
 struct Compiler<'a, 'b> {
@@ -140,6 +144,10 @@ impl Compiler<'_, '_> {
                     Anchor::PageOrCart => "fits the product on this page or in the cart",
                     Anchor::Purchased => "fits a product already bought",
                 };
+                if anchor == Anchor::Purchased {
+                    // Purchase history is the shopper's history, not the current page or cart.
+                    self.personal = true;
+                }
                 let leaf = self.label(label.to_owned());
                 Some(Cond::Compatible { leaf, anchor })
             }
@@ -191,8 +199,20 @@ impl Compiler<'_, '_> {
                     )
                 }
             },
-            "category" => Has::Category(s.to_owned()),
-            "tag" => Has::Tag(s.to_owned()),
+            "category" if (self.scope.category)(s) => Has::Category(s.to_owned()),
+            "tag" if (self.scope.tag)(s) => Has::Tag(s.to_owned()),
+            "category" | "tag" => {
+                let kind = if k == "tag" {
+                    PackErrorKind::UnknownTag
+                } else {
+                    PackErrorKind::UnknownCategory
+                };
+                return self.err(
+                    kind,
+                    &format!("{at}.{k}"),
+                    format!("no product in the catalog has {k} `{s}`"),
+                );
+            }
             _ => {
                 return self.err(
                     PackErrorKind::BadCondition,
@@ -442,6 +462,29 @@ impl Compiler<'_, '_> {
             );
             return None;
         }
+        let is_category = matches!(
+            field,
+            Field::PageCategory
+                | Field::CartCategories
+                | Field::SessionViewedCategories
+                | Field::CustomerCategoryMix
+        );
+        if is_category && !(self.scope.category)(s) {
+            self.err(
+                PackErrorKind::UnknownCategory,
+                at,
+                format!("no product in the catalog has category `{s}`"),
+            );
+            return None;
+        }
+        if matches!(field, Field::PageTags | Field::CartTags) && !(self.scope.tag)(s) {
+            self.err(
+                PackErrorKind::UnknownTag,
+                at,
+                format!("no product in the catalog has tag `{s}`"),
+            );
+            return None;
+        }
         Some(())
     }
 }
@@ -465,10 +508,14 @@ mod tests {
             vec!["hot".to_owned(), "cold".to_owned()],
         )];
         let sku = |s: &str| (s == "AURORA-Q").then_some(0u32);
+        let category = |s: &str| s == "mattress";
+        let tag = |s: &str| s == "queen";
         let scope = CompileScope {
             offer: "o1",
             answers: &answers,
             sku: &sku,
+            category: &category,
+            tag: &tag,
         };
         let mut errors = Vec::new();
         compile(&v, "offers[0].when", &scope, &mut errors).ok_or(errors)
@@ -534,6 +581,20 @@ mod tests {
         assert_eq!(k[0].0, PackErrorKind::UnknownAnswer);
         let k = kinds(scope_compile(json!({"cart_has": {"sku": "NOPE"}})));
         assert_eq!(k[0].0, PackErrorKind::UnknownSku);
+        let k = kinds(scope_compile(json!({"cart_has": {"category": "matress"}})));
+        assert_eq!(k[0].0, PackErrorKind::UnknownCategory);
+        let k = kinds(scope_compile(
+            json!({"path": "page.category", "eq": "matress"}),
+        ));
+        assert_eq!(k[0].0, PackErrorKind::UnknownCategory);
+        let k = kinds(scope_compile(
+            json!({"path": "cart.tags", "contains": "qeen"}),
+        ));
+        assert_eq!(k[0].0, PackErrorKind::UnknownTag);
+        assert!(scope_compile(
+            json!({"path": "session.viewed_categories", "contains": "mattress"})
+        )
+        .is_ok());
         let k = kinds(scope_compile(
             json!({"path": "cart.value", "between": [10, 1]}),
         ));

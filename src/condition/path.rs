@@ -60,7 +60,7 @@ pub enum Field {
     LifecycleDaysToDepletion,
     LifecyclePurchased,
     Motivation,
-    /// Stock of the offer's item (for a bundle, the lowest across its items).
+    /// Stock of the offer's item (for a bundle, the lowest across all its items, the anchor too when listed).
     OfferStock,
     /// A declared answer, by index into the pack's answer table, with its declared kind.
     Answer(u16, ValueKind),

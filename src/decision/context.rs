@@ -52,7 +52,9 @@ impl<'a> Context<'a> {
                 cart_value = cart_value.saturating_add(p.price.saturating_mul(u64::from(item.qty)));
             }
         }
-        let ledger_purchase = ledger.purchase.as_ref();
+        // Stored purchase history is profile data: without personalization consent only the
+        // host's current order (the thank-you page's own content) counts.
+        let ledger_purchase = ledger.purchase.as_ref().filter(|_| personal);
         let purchased_at = signals
             .lifecycle
             .purchased_at
@@ -76,7 +78,7 @@ impl<'a> Context<'a> {
             .collect();
         let stage = match placement_stage {
             Stage::Onboarding => match purchased_at {
-                Some(t) if now - t >= pack.policy.onboarding_secs => Stage::Using,
+                Some(t) if now.saturating_sub(t) >= pack.policy.onboarding_secs => Stage::Using,
                 _ => Stage::Onboarding,
             },
             s => s,
@@ -177,18 +179,18 @@ impl Facts for OfferFacts<'_, '_> {
             Field::TimeWeekday => s.time.weekday.map(f64::from),
             Field::CustomerTenureDays => s.customer.tenure_days,
             Field::CustomerOrderCount => s.customer.order_count,
-            Field::LifecycleDaysSincePurchase => {
-                c.purchased_at.map(|t| ((c.now - t) / 86_400) as f64)
-            }
-            Field::LifecycleHoursSincePurchase => {
-                c.purchased_at.map(|t| ((c.now - t) / 3600) as f64)
-            }
+            Field::LifecycleDaysSincePurchase => c
+                .purchased_at
+                .map(|t| (c.now.saturating_sub(t) / 86_400) as f64),
+            Field::LifecycleHoursSincePurchase => c
+                .purchased_at
+                .map(|t| (c.now.saturating_sub(t) / 3600) as f64),
             Field::LifecycleDaysToRenewal => s.lifecycle.days_to_renewal,
             Field::LifecycleUsageCount => s.lifecycle.usage_count,
             Field::LifecycleDaysToDepletion => s.lifecycle.days_to_depletion,
             Field::OfferStock => self
                 .offer
-                .sells
+                .delivers()
                 .iter()
                 .filter_map(|&i| c.stock(i))
                 .min()

@@ -58,7 +58,7 @@ pub enum Reason {
 pub struct TraceEntry {
     pub offer: String,
     pub reason: Reason,
-    /// Specifics, e.g. "day cap 2 reached" or "score 40 < 60 (bundle-pro)".
+    /// Specifics, e.g. "day cap 2 reached" or "score 40 vs 60 for bundle-pro".
     pub detail: String,
 }
 
@@ -291,8 +291,13 @@ fn check(
     if !o.sells.is_empty() && o.sells.iter().all(|s| ctx.cart.contains(s)) {
         return Err((Reason::InCart, "already in the cart".into()));
     }
-    let chosen = if o.sells.is_empty() && o.bundle.as_ref().is_none_or(|b| b.anchor.is_none()) {
-        anchors.first().copied()
+    // An offer with no compatibility rules at all fits anything, even when nothing is chosen.
+    let unconstrained = o.bundle.as_ref().is_none_or(|b| b.anchor.is_none())
+        && o.sells
+            .iter()
+            .all(|s| pack.compat.get(*s as usize).is_none_or(Option::is_none));
+    let chosen = if anchors.is_empty() && unconstrained {
+        None
     } else {
         match anchors.iter().copied().find(|&a| pack.offer_fits(o, a)) {
             Some(a) => Some(a),
@@ -305,7 +310,7 @@ fn check(
         }
     };
     if let Some(s) = o
-        .sells
+        .delivers()
         .iter()
         .find(|&&s| ctx.stock(s).is_some_and(|n| n <= 0))
     {
@@ -343,8 +348,9 @@ fn check(
         }
     }
     if let Some(d) = l.offer(&o.id).and_then(|h| h.dismissed_at) {
-        if o.cooldown_secs > 0 && now - d < o.cooldown_secs {
-            let hours = (o.cooldown_secs - (now - d) + 3599) / 3600;
+        let since = now.saturating_sub(d);
+        if o.cooldown_secs > 0 && since < o.cooldown_secs {
+            let hours = (o.cooldown_secs - since).saturating_add(3599) / 3600;
             return Err((
                 Reason::Cooldown,
                 format!("dismissed; {hours} h of cooldown left"),

@@ -172,8 +172,15 @@ pub fn priced(pack: &Pack, offer: &crate::pack::Offer) -> Priced {
             .first()
             .map(|i| i.price.currency.clone())
             .unwrap_or_default();
-        let regular: u64 = items.iter().map(|i| i.price.amount).sum();
-        let lead = b.anchor.or(b.items.first().copied()).and_then(get);
+        let regular: u64 = items
+            .iter()
+            .fold(0u64, |acc, i| acc.saturating_add(i.price.amount));
+        // The picture is the anchor's when the bundle includes it, else its first item's.
+        let lead = b
+            .anchor
+            .filter(|a| b.items.contains(a))
+            .or(b.items.first().copied())
+            .and_then(get);
         let savings = regular.saturating_sub(b.price);
         Priced {
             price: Money::new(b.price, &currency),

@@ -3,7 +3,10 @@
 //! The checksum (FNV-1a 64 over the JSON) catches truncation, corruption and casual hand edits.
 //! It is not a secret MAC: the edge adapter adds an HMAC on top for cookies.
 
-use super::{Ledger, MAX_LOG, MAX_OFFERS, MAX_PACKS, MAX_SHOWN_PER_OFFER};
+use super::{
+    Ledger, MAX_ID_LEN, MAX_LOG, MAX_OFFERS, MAX_PACKS, MAX_PLACEMENTS, MAX_PLACEMENT_LEN,
+    MAX_SHOWN_PER_OFFER, MAX_TIME,
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::fmt;
@@ -63,7 +66,7 @@ impl fmt::Display for LedgerError {
 
 impl std::error::Error for LedgerError {}
 
-fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(super) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
@@ -81,6 +84,12 @@ impl Ledger {
             URL_SAFE_NO_PAD.encode(&json),
             fnv1a64(&json)
         )
+    }
+
+    /// Length of [`Ledger::encode`]'s output, without building it.
+    pub fn encoded_len(&self) -> usize {
+        let json = serde_json::to_vec(self).map_or(0, |j| j.len());
+        LEDGER_PREFIX.len() + (json * 4).div_ceil(3) + 1 + 16
     }
 
     /// Reads a stored ledger; any problem is a typed error and the caller resets.
@@ -135,7 +144,8 @@ impl Ledger {
         if self.log.len() > MAX_LOG {
             return oob("too many shown events");
         }
-        if self.high_water.len() > MAX_PACKS {
+        if self.high_water.len() > MAX_PACKS || self.high_water.keys().any(|k| k.len() > MAX_ID_LEN)
+        {
             return oob("too many pack high-water marks");
         }
         if self
@@ -145,10 +155,33 @@ impl Ledger {
         {
             return oob("too many shown times for one offer");
         }
-        if self.offers.keys().any(|k| k.is_empty() || k.len() > 64) {
+        if self
+            .offers
+            .keys()
+            .any(|k| k.is_empty() || k.len() > MAX_ID_LEN)
+        {
             return oob("an offer id is empty or too long");
         }
-        let bad_time = |t: i64| !(0..=100_000_000_000).contains(&t);
+        if self.session.as_ref().is_some_and(|s| s.len() > MAX_ID_LEN) {
+            return oob("the session id is too long");
+        }
+        if self.session_placements.len() > MAX_PLACEMENTS
+            || self
+                .session_placements
+                .keys()
+                .chain(self.log.iter().map(|s| &s.1))
+                .any(|p| p.len() > MAX_PLACEMENT_LEN)
+        {
+            return oob("too many or too long placement names");
+        }
+        if self
+            .purchase
+            .as_ref()
+            .is_some_and(|p| p.1.iter().any(|s| s.len() > MAX_ID_LEN))
+        {
+            return oob("a purchased sku is too long");
+        }
+        let bad_time = |t: i64| !(0..=MAX_TIME).contains(&t);
         if self.offers.values().any(|h| {
             bad_time(h.touched)
                 || h.shown.iter().any(|t| bad_time(*t))
@@ -192,11 +225,12 @@ mod tests {
         assert!(s
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_'));
-        assert_eq!(Ledger::decode(&s), Ok(l));
+        assert_eq!(Ledger::decode(&s), Ok(l.clone()));
         assert_eq!(
             Ledger::decode(&Ledger::default().encode()),
             Ok(Ledger::default())
         );
+        assert_eq!(l.encoded_len(), s.len());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 mod codec;
 
-pub use codec::{LedgerError, LEDGER_PREFIX};
+pub use codec::{LedgerError, LEDGER_PREFIX, MAX_ENCODED_LEN};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,6 +19,14 @@ pub const MAX_SHOWN_PER_OFFER: usize = 32;
 pub const MAX_LOG: usize = 128;
 /// Pack ids whose high-water mark is kept.
 pub const MAX_PACKS: usize = 8;
+/// Longest id kept as is (offer ids, session ids, skus); longer session ids are hashed.
+pub const MAX_ID_LEN: usize = 64;
+/// Longest placement name kept as is; longer ones are hashed.
+pub const MAX_PLACEMENT_LEN: usize = 32;
+/// Placements with a per-session counter.
+pub const MAX_PLACEMENTS: usize = 16;
+/// Latest time a ledger stores (Unix seconds, year 5138); events outside 0..=this are ignored.
+pub const MAX_TIME: i64 = 100_000_000_000;
 const WEEK: i64 = 7 * 86_400;
 
 /// What happened to an offer, as the host reports it.
@@ -33,6 +41,7 @@ pub enum EventKind {
 
 /// An event to record. `offer` is required except for `purchased`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     pub kind: Option<EventKind>,
@@ -61,6 +70,7 @@ impl Event {
 
 /// History of one offer.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct OfferHistory {
     /// Recent shown times (Unix seconds, within a week), oldest first.
@@ -87,6 +97,7 @@ pub struct OfferHistory {
 pub struct Shown(pub i64, pub String);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     /// The session the `session_*` counters belong to.
@@ -126,7 +137,10 @@ impl Ledger {
 
     /// Whether the session counters belong to `session`.
     pub fn same_session(&self, session: Option<&str>) -> bool {
-        session.is_some() && self.session.as_deref() == session
+        match (session, self.session.as_deref()) {
+            (Some(s), Some(mine)) => bounded(s, MAX_ID_LEN) == mine,
+            _ => false,
+        }
     }
 
     /// Shown count of `offer` in `session`.
@@ -148,7 +162,7 @@ impl Ledger {
         count_since(
             self.log
                 .iter()
-                .filter(|s| placement.is_none_or(|p| s.1 == p))
+                .filter(|s| placement.is_none_or(|p| s.1 == bounded(p, MAX_PLACEMENT_LEN)))
                 .map(|s| s.0),
             now,
             window,
@@ -157,12 +171,16 @@ impl Ledger {
 
     /// The high-water mark for pack `id` (0 if never seen).
     pub fn high_water(&self, id: &str) -> u64 {
-        self.high_water.get(id).copied().unwrap_or(0)
+        self.high_water
+            .get(&bounded(id, MAX_ID_LEN))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Raises the high-water mark for a pack; never lowers it.
     pub fn raise_high_water(&mut self, id: &str, version: u64) {
-        let hw = self.high_water.entry(id.to_owned()).or_insert(0);
+        let id = &bounded(id, MAX_ID_LEN);
+        let hw = self.high_water.entry(id.clone()).or_insert(0);
         *hw = (*hw).max(version);
         while self.high_water.len() > MAX_PACKS {
             // Forget the lowest mark (by version, then id): the oldest pack lineage.
@@ -183,49 +201,66 @@ impl Ledger {
     /// needed, change nothing.
     pub fn record(&mut self, event: &Event, now: i64) {
         let Some(kind) = event.kind else { return };
+        if !(0..=MAX_TIME).contains(&now) {
+            return;
+        }
         let session = event.session.as_deref();
         if kind == EventKind::Purchased {
-            let skus: Vec<String> = event.skus.iter().take(16).cloned().collect();
+            let skus: Vec<String> = event
+                .skus
+                .iter()
+                .filter(|s| s.len() <= MAX_ID_LEN)
+                .take(16)
+                .cloned()
+                .collect();
             self.purchase = Some((now, skus));
+            self.fit();
             return;
         }
         let Some(offer) = event
             .offer
             .as_deref()
-            .filter(|o| !o.is_empty() && o.len() <= 64)
+            .filter(|o| !o.is_empty() && o.len() <= MAX_ID_LEN)
         else {
             return;
         };
         if session.is_some() && !self.same_session(session) {
             // A new session: reset the session counters.
-            self.session = session.map(str::to_owned);
+            self.session = session.map(|s| bounded(s, MAX_ID_LEN));
             self.session_total = 0;
             self.session_placements.clear();
             for h in self.offers.values_mut() {
                 h.session_shown = 0;
             }
         }
-        let placement = event.placement.clone().unwrap_or_default();
+        let placement = bounded(
+            event.placement.as_deref().unwrap_or_default(),
+            MAX_PLACEMENT_LEN,
+        );
         let h = self.offers.entry(offer.to_owned()).or_default();
         h.touched = now;
         match kind {
             EventKind::Shown => {
                 h.shown.push(now);
-                h.shown.retain(|t| now - *t < WEEK);
+                h.shown.retain(|t| now.saturating_sub(*t) < WEEK);
                 let excess = h.shown.len().saturating_sub(MAX_SHOWN_PER_OFFER);
                 h.shown.drain(..excess);
                 h.ever_shown = true;
                 if session.is_some() {
                     h.session_shown = h.session_shown.saturating_add(1);
                     self.session_total = self.session_total.saturating_add(1);
-                    let c = self
-                        .session_placements
-                        .entry(placement.clone())
-                        .or_insert(0);
-                    *c = c.saturating_add(1);
+                    if self.session_placements.len() < MAX_PLACEMENTS
+                        || self.session_placements.contains_key(&placement)
+                    {
+                        let c = self
+                            .session_placements
+                            .entry(placement.clone())
+                            .or_insert(0);
+                        *c = c.saturating_add(1);
+                    }
                 }
                 self.log.push(Shown(now, placement));
-                self.log.retain(|s| now - s.0 < WEEK);
+                self.log.retain(|s| now.saturating_sub(s.0) < WEEK);
                 let excess = self.log.len().saturating_sub(MAX_LOG);
                 self.log.drain(..excess);
             }
@@ -234,6 +269,36 @@ impl Ledger {
             EventKind::Purchased => {}
         }
         self.evict();
+        self.fit();
+    }
+
+    /// Forgets the least recently touched offers, then the oldest shown events, until the
+    /// encoded ledger fits in [`MAX_ENCODED_LEN`], so whatever `record` produces decodes again.
+    fn fit(&mut self) {
+        self.shrink_to(MAX_ENCODED_LEN);
+    }
+
+    /// Forgets the oldest history until [`Ledger::encode`] is at most `max` bytes (for stores
+    /// smaller than localStorage, such as a cookie). High-water marks are kept last.
+    pub fn shrink_to(&mut self, max: usize) {
+        while self.encoded_len() > max {
+            if let Some(k) = self
+                .offers
+                .iter()
+                .min_by_key(|(k, h)| (h.touched, (*k).clone()))
+                .map(|(k, _)| k.clone())
+            {
+                self.offers.remove(&k);
+            } else if !self.log.is_empty() {
+                let half = self.log.len().div_ceil(2);
+                self.log.drain(..half);
+            } else if self.purchase.is_some() || !self.session_placements.is_empty() {
+                self.purchase = None;
+                self.session_placements.clear();
+            } else {
+                break;
+            }
+        }
     }
 
     fn evict(&mut self) {
@@ -251,10 +316,23 @@ impl Ledger {
     }
 }
 
+/// `s` itself when short enough, else a stable digest of it (`#` and 16 hex digits).
+fn bounded(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        s.to_owned()
+    } else {
+        format!("#{:016x}", codec::fnv1a64(s.as_bytes()))
+    }
+}
+
 fn count_since(times: impl Iterator<Item = i64>, now: i64, window: i64) -> u32 {
-    let n = times.filter(|t| *t <= now && now - *t < window).count();
+    let n = times
+        .filter(|t| *t <= now && now.saturating_sub(*t) < window)
+        .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }
+
+crate::object_only!(Event, OfferHistory, Ledger,);
 
 #[cfg(test)]
 mod tests {

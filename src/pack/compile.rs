@@ -25,7 +25,30 @@ pub const MAX_ID_LEN: usize = 64;
 /// Parses pack JSON, reporting the JSON path of a shape error.
 pub fn parse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let src: PackSource = serde_path_to_error::deserialize(de).map_err(|e| {
+    let src: Result<PackSource, _> = serde_path_to_error::deserialize(&mut *de);
+    // Anything after the pack (a second document, junk) is an error, as in `JSON.parse`: the
+    // engine and any other reader of the same signed bytes must agree on what was signed.
+    if src.is_ok() {
+        de.end().map_err(|e| {
+            PackErrors::one(PackError::new(K::Json, None, String::new(), e.to_string()))
+        })?;
+    }
+    let src: PackSource = src.map_err(|e| {
+        // A pack from a newer format may fail on fields this engine does not know: say so.
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            format: u32,
+        }
+        if let Ok(Probe { format }) = serde_json::from_slice::<Probe>(bytes) {
+            if format != PACK_FORMAT {
+                return PackErrors::one(PackError::new(
+                    K::UnsupportedFormat,
+                    None,
+                    "format",
+                    format!("pack format {format} is not supported (this engine reads format {PACK_FORMAT})"),
+                ));
+            }
+        }
         let at = e.path().to_string();
         PackErrors::one(PackError::new(
             K::Json,
@@ -88,6 +111,20 @@ pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
         return None;
     }
     Some(v)
+}
+
+/// Checks that day and week caps can be counted by the bounded ledger.
+fn check_caps(ctx: &mut Ctx, offer: Option<&str>, c: &CapsSource, at: &str, max: usize) {
+    for (name, v) in [("day", c.day), ("week", c.week)] {
+        if let Some(v) = v.filter(|v| *v as usize > max) {
+            ctx.push(
+                K::BadValue,
+                offer,
+                format!("{at}.{name}"),
+                format!("a {name} cap of {v} cannot be counted: the ledger keeps at most {max} shown events here"),
+            );
+        }
+    }
 }
 
 fn caps(c: &CapsSource) -> Caps {
@@ -270,6 +307,21 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             .map(|i| 1u64 << i)
     };
 
+    let categories: std::collections::HashSet<&str> =
+        products.iter().map(|p| p.category.as_str()).collect();
+    let tags: std::collections::HashSet<&str> = products
+        .iter()
+        .flat_map(|p| p.tags.iter().map(String::as_str))
+        .collect();
+    let sku_lookup = |s: &str| sku_index.get(s).copied();
+    let has_category = |c: &str| categories.contains(c);
+    let has_tag = |t: &str| tags.contains(t);
+
+    let known = Known {
+        sku: &sku_lookup,
+        category: &has_category,
+        tag: &has_tag,
+    };
     // Compatibility, merged per add-on.
     let mut compat: Vec<Option<Compat>> = vec![None; products.len()];
     for (i, c) in src.compatibility.iter().enumerate() {
@@ -286,11 +338,11 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         let req = c
             .requires
             .as_ref()
-            .map(|s| selector(&mut ctx, &sku_index, s, format!("{at}.requires")));
+            .map(|s| selector(&mut ctx, &known, s, format!("{at}.requires")));
         let exc = c
             .excludes
             .as_ref()
-            .map(|s| selector(&mut ctx, &sku_index, s, format!("{at}.excludes")));
+            .map(|s| selector(&mut ctx, &known, s, format!("{at}.excludes")));
         if let Some(slot) = compat.get_mut(addon as usize) {
             let entry = slot.get_or_insert_with(Compat::default);
             merge(&mut entry.requires, req);
@@ -341,7 +393,6 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         }
     };
 
-    let sku_lookup = |s: &str| sku_index.get(s).copied();
     let mut offers = Vec::with_capacity(src.offers.len());
     for (i, o) in src.offers.iter().enumerate() {
         if let Some(offer) = compile_offer(
@@ -353,6 +404,8 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             &offer_index,
             &answers,
             &sku_lookup,
+            &has_category,
+            &has_tag,
             &placement_bit,
             bundle_placements,
         ) {
@@ -424,6 +477,22 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         o.group_peers = p;
     }
 
+    check_caps(
+        &mut ctx,
+        None,
+        &src.policy.caps,
+        "policy.caps",
+        crate::ledger::MAX_LOG,
+    );
+    for (name, c) in &src.policy.placement_caps {
+        check_caps(
+            &mut ctx,
+            None,
+            c,
+            &format!("policy.placement_caps.{name}"),
+            crate::ledger::MAX_LOG,
+        );
+    }
     let policy = Policy {
         caps: caps(&src.policy.caps),
         placement_caps: placements
@@ -562,20 +631,50 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
     })
 }
 
-fn selector(
-    ctx: &mut Ctx,
-    skus: &HashMap<String, u32>,
-    s: &SelectorSource,
-    at: String,
-) -> Selector {
+/// Catalog look-ups shared by selectors and conditions.
+struct Known<'a> {
+    sku: &'a dyn Fn(&str) -> Option<u32>,
+    category: &'a dyn Fn(&str) -> bool,
+    tag: &'a dyn Fn(&str) -> bool,
+}
+
+fn selector(ctx: &mut Ctx, known: &Known<'_>, s: &SelectorSource, at: String) -> Selector {
     let mut out = Selector {
         skus: Vec::new(),
         categories: s.categories.clone(),
         tags: s.tags.clone(),
     };
+    if s.skus.is_empty() && s.categories.is_empty() && s.tags.is_empty() {
+        ctx.push(
+            K::BadValue,
+            None,
+            at.clone(),
+            "an empty selector matches nothing: name skus, categories or tags, or leave it out",
+        );
+    }
+    for (i, c) in s.categories.iter().enumerate() {
+        if !(known.category)(c) {
+            ctx.push(
+                K::UnknownCategory,
+                None,
+                format!("{at}.categories[{i}]"),
+                format!("no product in the catalog has category `{c}`"),
+            );
+        }
+    }
+    for (i, t) in s.tags.iter().enumerate() {
+        if !(known.tag)(t) {
+            ctx.push(
+                K::UnknownTag,
+                None,
+                format!("{at}.tags[{i}]"),
+                format!("no product in the catalog has tag `{t}`"),
+            );
+        }
+    }
     for (i, sku) in s.skus.iter().enumerate() {
-        match skus.get(sku) {
-            Some(&x) => out.skus.push(x),
+        match (known.sku)(sku) {
+            Some(x) => out.skus.push(x),
             None => ctx.push(
                 K::UnknownSku,
                 None,
@@ -609,6 +708,8 @@ fn compile_offer(
     offers: &HashMap<String, u32>,
     answers: &[(String, ValueKind, Vec<String>)],
     sku_lookup: &dyn Fn(&str) -> Option<u32>,
+    has_category: &dyn Fn(&str) -> bool,
+    has_tag: &dyn Fn(&str) -> bool,
     placement_bit: &dyn Fn(&str) -> Option<u64>,
     bundle_placements: u64,
 ) -> Option<Offer> {
@@ -718,6 +819,14 @@ fn compile_offer(
         }
     }
 
+    check_caps(
+        ctx,
+        id,
+        &o.caps,
+        &format!("{at}.caps"),
+        crate::ledger::MAX_SHOWN_PER_OFFER,
+    );
+
     // Condition and templates.
     let condition = match &o.when {
         None => Some(Condition::always()),
@@ -726,6 +835,8 @@ fn compile_offer(
                 offer: &o.id,
                 answers,
                 sku: sku_lookup,
+                category: has_category,
+                tag: has_tag,
             };
             condition::compile(&v.0, &format!("{at}.when"), &scope, &mut ctx.errors)
         }
@@ -939,7 +1050,10 @@ fn compile_bundle(
         );
     }
     let price = u64::try_from(b.price).unwrap_or(0);
-    let total: u64 = items.iter().filter_map(|&x| get(x)).map(|p| p.price).sum();
+    let total: u64 = items
+        .iter()
+        .filter_map(|&x| get(x))
+        .fold(0u64, |acc, p| acc.saturating_add(p.price));
     if price > total {
         ctx.push(
             K::BadValue,

@@ -21,6 +21,10 @@ pub enum PackErrorKind {
     UnknownOffer,
     /// A reference to a sku that is not in the catalog.
     UnknownSku,
+    /// A category no catalog product has.
+    UnknownCategory,
+    /// A tag no catalog product has.
+    UnknownTag,
     /// A condition or template reads an answer the pack does not declare.
     UnknownAnswer,
     /// A template names a placeholder that does not exist.
@@ -54,6 +58,8 @@ impl PackErrorKind {
             PackErrorKind::TooDeep => "too_deep",
             PackErrorKind::UnknownOffer => "unknown_offer",
             PackErrorKind::UnknownSku => "unknown_sku",
+            PackErrorKind::UnknownCategory => "unknown_category",
+            PackErrorKind::UnknownTag => "unknown_tag",
             PackErrorKind::UnknownAnswer => "unknown_answer",
             PackErrorKind::UnknownPlaceholder => "unknown_placeholder",
             PackErrorKind::UnknownPlacement => "unknown_placement",

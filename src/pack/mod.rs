@@ -165,6 +165,17 @@ pub struct Offer {
     pub sells: Vec<u32>,
 }
 
+impl Offer {
+    /// Every sku the shopper receives: the add-on, or all the bundle's items (its anchor too,
+    /// when listed). Stock is checked over these: a bundle cannot ship without its anchor.
+    pub fn delivers(&self) -> &[u32] {
+        match &self.bundle {
+            Some(b) => &b.items,
+            None => &self.sells,
+        }
+    }
+}
+
 impl Pack {
     /// Compiles an already-parsed source.
     pub fn from_source(src: &source::PackSource) -> Result<Pack, error::PackErrors> {

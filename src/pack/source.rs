@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// The whole pack document (the payload inside the signed envelope).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct PackSource {
     /// Pack format version; this engine reads [`crate::PACK_FORMAT`].
@@ -29,6 +30,7 @@ pub struct PackSource {
 
 /// Identity, validity and audience of a pack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct HeaderSource {
     pub id: String,
@@ -46,6 +48,7 @@ pub struct HeaderSource {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct ProductSource {
     pub sku: String,
@@ -65,6 +68,7 @@ pub struct ProductSource {
 
 /// A price in minor units (cents) and an ISO 4217 currency code.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct PriceSource {
     pub amount: i64,
@@ -74,6 +78,7 @@ pub struct PriceSource {
 /// Which products an add-on fits. A product matches a selector when any listed sku, category
 /// or tag matches it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct SelectorSource {
     #[serde(default)]
@@ -86,6 +91,7 @@ pub struct SelectorSource {
 
 /// `addon` fits a product when the product matches `requires` (if given) and not `excludes`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CompatibilitySource {
     pub addon: String,
@@ -105,6 +111,7 @@ pub enum AnswerType {
 
 /// A declared "told us" answer the host may pass in `signals.answers`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AnswerSource {
     #[serde(rename = "type")]
@@ -140,6 +147,7 @@ pub enum Motivation {
 
 /// The need-state matrix cell an offer answers.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct NeedSource {
     pub stage: Stage,
@@ -156,6 +164,7 @@ pub enum Tier {
 
 /// A mission bundle: named by outcome, sold at one price for the items' collective value.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct BundleSource {
     /// Outcome name shared by the tiers, e.g. "Sleep Preservation Set".
@@ -178,6 +187,7 @@ pub struct BundleSource {
 
 /// Frequency caps: how often an offer may be shown.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CapsSource {
     #[serde(default)]
@@ -197,6 +207,7 @@ pub enum SequenceEvent {
 
 /// "Only after": another offer must have been shown (or accepted) first.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct AfterSource {
     pub offer: String,
@@ -210,6 +221,7 @@ fn default_after_event() -> SequenceEvent {
 
 /// An active window, RFC 3339 timestamps; either end may be open.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct WindowSource {
     #[serde(default)]
@@ -230,6 +242,7 @@ pub enum ConsentNeed {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct OfferSource {
     pub id: String,
@@ -283,6 +296,7 @@ pub struct OfferSource {
 
 /// Caps across all offers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct PolicySource {
     /// Caps across all offers (session / day; week allowed too).
@@ -307,3 +321,20 @@ pub struct PolicySource {
     #[serde(default)]
     pub onboarding_hours: Option<u32>,
 }
+
+crate::object_only!(
+    PackSource,
+    HeaderSource,
+    ProductSource,
+    PriceSource,
+    SelectorSource,
+    CompatibilitySource,
+    AnswerSource,
+    NeedSource,
+    BundleSource,
+    CapsSource,
+    AfterSource,
+    WindowSource,
+    OfferSource,
+    PolicySource,
+);

@@ -106,6 +106,52 @@ where
     d.deserialize_map(MapVisitor(std::marker::PhantomData))
 }
 
+/// A struct read only from a JSON object, never from serde's positional array form (which
+/// would bypass field names, so a reordered field would silently change meaning). Implemented
+/// by [`object_only!`](crate::object_only) for structs declared with `#[serde(remote = "Self")]`.
+pub trait ObjectOnly: Sized {
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Deserializes `T` from a map only; an array is "invalid type: sequence, expected a map".
+pub fn object<'de, D: Deserializer<'de>, T: ObjectOnly>(d: D) -> Result<T, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: ObjectOnly> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+    d.deserialize_map(V(std::marker::PhantomData))
+}
+
+/// Gives structs declared with `#[serde(remote = "Self")]` their `Serialize` and an
+/// object-only `Deserialize` (see [`ObjectOnly`]).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! object_only {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::pack::strict::ObjectOnly for $t {
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                <$t>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::pack::strict::object(d)
+            }
+        }
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                <$t>::serialize(self, s)
+            }
+        }
+    )*};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
