@@ -143,7 +143,7 @@ fn bench_demo(c: &mut Criterion) {
             "decide/demo/{}: {:?}, winner {}, {} candidates",
             case.name,
             d.outcome,
-            d.offer.as_ref().map_or("-", |o| o.id.as_str()),
+            d.offer.as_ref().map_or("-", |o| o.id.as_ref()),
             candidates(&d)
         );
         group.bench_function(case.name, |b| {
@@ -190,7 +190,7 @@ fn bench_generated(c: &mut Criterion) {
             pack.products.len(),
             json.len() / 1024,
             candidates(&d),
-            d.offer.as_ref().map_or("-", |o| o.id.as_str()),
+            d.offer.as_ref().map_or("-", |o| o.id.as_ref()),
             d.trace.len()
         );
         group.bench_with_input(BenchmarkId::from_parameter(offers), &pack, |b, pack| {

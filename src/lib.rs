@@ -20,7 +20,7 @@ pub mod lint;
 pub mod load;
 
 pub use consent::Consent;
-pub use decision::{decide, Decision, Outcome, Reason};
+pub use decision::{decide, Decision, Outcome, Reason, Text};
 pub use envelope::{PublicKey, SecretKey, TrustedKeys};
 pub use ledger::{Event, EventKind, Ledger, LedgerError};
 pub use load::{load, LoadError, LoadOptions, Loaded};

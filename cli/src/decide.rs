@@ -118,7 +118,7 @@ fn read_signals(path: &Path) -> Result<(Vec<Signals>, bool), Fail> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Shown<'a> {
-    Full(&'a Decision),
+    Full(&'a Decision<'a>),
     Untraced(Untraced<'a>),
 }
 
@@ -128,17 +128,17 @@ struct Untraced<'a> {
     placement: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     stage: Option<&'a Stage>,
-    pack: &'a PackRef,
+    pack: &'a PackRef<'a>,
     personalized: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    offer: Option<&'a OfferView>,
+    offer: Option<&'a OfferView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<i64>,
-    matched: &'a [String],
+    matched: &'a [xsell::Text<'a>],
 }
 
 impl<'a> Shown<'a> {
-    fn new(d: &'a Decision, trace: bool) -> Shown<'a> {
+    fn new(d: &'a Decision<'a>, trace: bool) -> Shown<'a> {
         if trace {
             return Shown::Full(d);
         }
@@ -242,7 +242,7 @@ pub fn explain_text(d: &Decision) -> String {
                         if i.anchor {
                             format!("{} (full price)", i.name)
                         } else {
-                            i.name.clone()
+                            i.name.to_string()
                         }
                     })
                     .collect();

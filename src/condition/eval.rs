@@ -1,6 +1,7 @@
 //! Evaluates a compiled condition against the facts of one decision; a missing value is false.
 
 use super::{Anchor, Cond, Field, Has, NumOp, Test};
+use std::borrow::Cow;
 
 /// The values a condition can read, for one offer in one decision. A `None` means the signal
 /// is missing (or may not be read without consent): every test on it is false except
@@ -58,11 +59,11 @@ pub(super) fn eval(c: &Cond, facts: &impl Facts) -> bool {
 }
 
 /// Like [`eval`], collecting the labels of the leaves that made the result true.
-pub(super) fn explain(
+pub(super) fn explain<'a>(
     c: &Cond,
     facts: &impl Facts,
-    labels: &[String],
-    out: &mut Vec<String>,
+    labels: &'a [String],
+    out: &mut Vec<Cow<'a, str>>,
 ) -> bool {
     let mark = out.len();
     let result = match c {
@@ -71,7 +72,7 @@ pub(super) fn explain(
         Cond::Not(inner) => {
             let held = eval(inner, facts);
             if !held {
-                out.push(format!("not ({})", leaf_summary(inner, labels)));
+                out.push(Cow::Owned(format!("not ({})", leaf_summary(inner, labels))));
             }
             !held
         }
@@ -79,7 +80,7 @@ pub(super) fn explain(
             let held = eval(c, facts);
             if held {
                 if let Some(l) = labels.get(*leaf as usize) {
-                    out.push(l.clone());
+                    out.push(Cow::Borrowed(l));
                 }
             }
             held

@@ -98,7 +98,11 @@ impl Condition {
     }
 
     /// Evaluates and appends the labels of the leaves that held and counted towards the result.
-    pub fn explain(&self, facts: &impl Facts, out: &mut Vec<String>) -> bool {
+    pub fn explain<'a>(
+        &'a self,
+        facts: &impl Facts,
+        out: &mut Vec<std::borrow::Cow<'a, str>>,
+    ) -> bool {
         eval::explain(&self.root, facts, &self.labels, out)
     }
 }

@@ -5,52 +5,68 @@ use super::context::Context;
 use crate::pack::template::{Placeholder, Template};
 use crate::pack::Offer;
 use crate::signals::AnswerValue;
+use std::borrow::Cow;
 
-fn value(ctx: &Context<'_>, offer: &Offer, chosen: Option<u32>, p: &Placeholder) -> Option<String> {
+fn value<'a>(
+    ctx: &Context<'a>,
+    offer: &'a Offer,
+    chosen: Option<u32>,
+    p: &Placeholder,
+) -> Option<Cow<'a, str>> {
     let products = &ctx.pack.products;
     let prod = |i: Option<u32>| i.and_then(|i| products.get(i as usize));
     if p.personal() && !ctx.personal {
         return None;
     }
     match p {
-        Placeholder::ChosenName => prod(chosen).map(|p| p.name.clone()),
-        Placeholder::ChosenCategory => prod(chosen).map(|p| p.category.clone()),
-        Placeholder::OfferName => Some(offer_name(ctx, offer)),
-        Placeholder::PageProductName => prod(ctx.page_product).map(|p| p.name.clone()),
+        Placeholder::ChosenName => prod(chosen).map(|p| Cow::Borrowed(p.name.as_str())),
+        Placeholder::ChosenCategory => prod(chosen).map(|p| Cow::Borrowed(p.category.as_str())),
+        Placeholder::OfferName => Some(Cow::Borrowed(offer_name(ctx, offer))),
+        Placeholder::PageProductName => {
+            prod(ctx.page_product).map(|p| Cow::Borrowed(p.name.as_str()))
+        }
         Placeholder::PageCategory => ctx
             .signals
             .page
             .category
-            .clone()
-            .or_else(|| prod(ctx.page_product).map(|p| p.category.clone())),
-        Placeholder::CartCount => (ctx.cart_count > 0).then(|| ctx.cart_count.to_string()),
-        Placeholder::CustomerSegment => ctx.signals.customer.segment.clone(),
+            .as_deref()
+            .or_else(|| prod(ctx.page_product).map(|p| p.category.as_str()))
+            .map(Cow::Borrowed),
+        Placeholder::CartCount => {
+            (ctx.cart_count > 0).then(|| Cow::Owned(ctx.cart_count.to_string()))
+        }
+        Placeholder::CustomerSegment => ctx.signals.customer.segment.as_deref().map(Cow::Borrowed),
         Placeholder::Answer(i) => {
             let (key, ..) = ctx.pack.answers.get(usize::from(*i))?;
             match ctx.signals.answers.get(key)? {
-                AnswerValue::String(s) => Some(s.clone()),
-                AnswerValue::Number(n) => Some(n.to_string()),
-                AnswerValue::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
+                AnswerValue::String(s) => Some(Cow::Borrowed(s.as_str())),
+                AnswerValue::Number(n) => Some(Cow::Owned(n.to_string())),
+                AnswerValue::Bool(b) => Some(Cow::Borrowed(if *b { "yes" } else { "no" })),
             }
         }
     }
 }
 
 /// The item's or bundle's name.
-pub fn offer_name(ctx: &Context<'_>, offer: &Offer) -> String {
+pub fn offer_name<'a>(ctx: &Context<'a>, offer: &'a Offer) -> &'a str {
     match (&offer.bundle, offer.item) {
-        (Some(b), _) => b.name.clone(),
+        (Some(b), _) => &b.name,
         (None, Some(i)) => ctx
             .pack
             .products
             .get(i as usize)
-            .map(|p| p.name.clone())
+            .map(|p| p.name.as_str())
             .unwrap_or_default(),
-        (None, None) => offer.title.clone(),
+        (None, None) => &offer.title,
     }
 }
 
-fn render(ctx: &Context<'_>, offer: &Offer, chosen: Option<u32>, t: &Template) -> Option<String> {
+fn render<'a>(
+    ctx: &Context<'a>,
+    offer: &'a Offer,
+    chosen: Option<u32>,
+    t: &Template,
+) -> Option<String> {
     if t.personal && !ctx.personal {
         return None;
     }
@@ -58,7 +74,7 @@ fn render(ctx: &Context<'_>, offer: &Offer, chosen: Option<u32>, t: &Template) -
 }
 
 /// The sentence, and whether it cites anything personal.
-pub fn because(ctx: &Context<'_>, offer: &Offer, chosen: Option<u32>) -> (String, bool) {
+pub fn because<'a>(ctx: &Context<'a>, offer: &'a Offer, chosen: Option<u32>) -> (String, bool) {
     if let Some(s) = offer
         .because
         .as_ref()

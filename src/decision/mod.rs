@@ -16,7 +16,8 @@ use crate::pack::{Caps, Offer, Pack, SequenceEvent, Stage};
 use crate::signals::Signals;
 use context::{Context, OfferFacts};
 use serde::{Deserialize, Serialize};
-pub use view::{BundleView, ItemView, Money, NeedView, OfferView, TierView};
+use std::borrow::Cow;
+pub use view::{BundleView, ItemView, Money, NeedView, OfferView, Text, TierView};
 
 /// How the decision ended.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -55,62 +56,93 @@ pub enum Reason {
 
 /// One candidate that lost, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TraceEntry {
-    pub offer: String,
+pub struct TraceEntry<'a> {
+    pub offer: Text<'a>,
     pub reason: Reason,
     /// Specifics, e.g. "day cap 2 reached" or "score 40 vs 60 for bundle-pro".
-    pub detail: String,
+    pub detail: Text<'a>,
 }
 
 /// Which pack decided.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PackRef {
-    pub id: String,
+pub struct PackRef<'a> {
+    pub id: Text<'a>,
     pub version: u64,
 }
 
 /// The result of [`decide`]. "No offer" is a decision too, with its reasons in the trace.
+///
+/// Its text borrows from the pack (names, labels, pre-formatted prices); serialize it, or call
+/// [`Decision::into_owned`] to keep it beyond the pack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Decision {
+pub struct Decision<'a> {
     pub outcome: Outcome,
-    pub placement: String,
+    pub placement: Text<'a>,
     /// The shopper's stage at this placement (absent for an unknown placement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
-    pub pack: PackRef,
+    pub pack: PackRef<'a>,
     /// Whether personal signals could be used (personalization consent, no GPC).
     pub personalized: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<OfferView>,
+    pub offer: Option<OfferView<'a>>,
     /// Score of the chosen offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
     /// The rules that made the chosen offer eligible.
-    pub matched: Vec<String>,
+    pub matched: Vec<Text<'a>>,
     /// Every other candidate, in pack order, with the reason it lost.
-    pub trace: Vec<TraceEntry>,
+    pub trace: Vec<TraceEntry<'a>>,
+}
+
+impl Decision<'_> {
+    /// A copy that owns its text, to keep beyond the pack it was decided from.
+    pub fn into_owned(self) -> Decision<'static> {
+        Decision {
+            outcome: self.outcome,
+            placement: view::own(self.placement),
+            stage: self.stage,
+            pack: PackRef {
+                id: view::own(self.pack.id),
+                version: self.pack.version,
+            },
+            personalized: self.personalized,
+            offer: self.offer.map(OfferView::into_owned),
+            score: self.score,
+            matched: self.matched.into_iter().map(view::own).collect(),
+            trace: self
+                .trace
+                .into_iter()
+                .map(|t| TraceEntry {
+                    offer: view::own(t.offer),
+                    reason: t.reason,
+                    detail: view::own(t.detail),
+                })
+                .collect(),
+        }
+    }
 }
 
 const DAY: i64 = 86_400;
 const WEEK: i64 = 7 * DAY;
 
 /// Decides the offer for `signals.placement`. Pure: the same inputs give the same decision.
-pub fn decide(
-    pack: &Pack,
+pub fn decide<'a>(
+    pack: &'a Pack,
     signals: &Signals,
     ledger: &Ledger,
     consent: &Consent,
     now: i64,
-) -> Decision {
+) -> Decision<'a> {
     let personal = consent.effective().personalization;
     let pack_ref = PackRef {
-        id: pack.header.id.clone(),
+        id: Cow::Borrowed(&pack.header.id),
         version: pack.header.version,
     };
     let Some((placement, def)) = pack.placement(&signals.placement) else {
         return Decision {
             outcome: Outcome::UnknownPlacement,
-            placement: signals.placement.clone(),
+            placement: Cow::Owned(signals.placement.clone()),
             stage: None,
             pack: pack_ref,
             personalized: personal,
@@ -127,8 +159,8 @@ pub fn decide(
         .candidates(pack, placement, &anchors, &mut candidates);
 
     let global = global_block(&ctx);
-    let mut trace: Vec<(u32, TraceEntry)> = Vec::new();
-    let mut eligible: Vec<(u32, i64, Option<u32>)> = Vec::new();
+    let mut trace: Vec<(u32, TraceEntry<'a>)> = Vec::with_capacity(candidates.len());
+    let mut eligible: Vec<(u32, i64, Option<u32>)> = Vec::with_capacity(candidates.len());
     for &oi in &candidates {
         let Some(offer) = pack.offers.get(oi as usize) else {
             continue;
@@ -138,7 +170,7 @@ pub fn decide(
             Err((reason, detail)) => trace.push((
                 oi,
                 TraceEntry {
-                    offer: offer.id.clone(),
+                    offer: Cow::Borrowed(&offer.id),
                     reason,
                     detail,
                 },
@@ -160,11 +192,11 @@ pub fn decide(
         if let Some(w) = pack.offers.get(wi as usize) {
             for &(oi, s, _) in eligible.iter().skip(1) {
                 if let Some(o) = pack.offers.get(oi as usize) {
-                    let detail = format!("score {s} vs {wscore} for {}", w.id);
+                    let detail = Cow::Owned(score_detail(s, wscore, &w.id));
                     trace.push((
                         oi,
                         TraceEntry {
-                            offer: o.id.clone(),
+                            offer: Cow::Borrowed(&o.id),
                             reason: Reason::LowerScore,
                             detail,
                         },
@@ -178,10 +210,14 @@ pub fn decide(
             w.condition.explain(&facts, &mut matched);
             if let Some(p) = chosen.and_then(|c| pack.products.get(c as usize)) {
                 if !w.sells.is_empty() {
-                    matched.insert(0, format!("fits {} ({})", p.name, p.sku));
+                    let mut fits = String::with_capacity(8 + p.name.len() + p.sku.len());
+                    for part in ["fits ", &p.name, " (", &p.sku, ")"] {
+                        fits.push_str(part);
+                    }
+                    matched.insert(0, Cow::Owned(fits));
                 }
             }
-            result_offer = Some(view(&ctx, w, chosen, &eligible));
+            result_offer = Some(view(pack, &ctx, w, chosen, &eligible));
             win_score = Some(wscore);
         }
     }
@@ -193,7 +229,7 @@ pub fn decide(
     };
     Decision {
         outcome,
-        placement: signals.placement.clone(),
+        placement: Cow::Borrowed(&def.name),
         stage: Some(ctx.stage),
         pack: pack_ref,
         personalized: personal,
@@ -204,7 +240,38 @@ pub fn decide(
     }
 }
 
-type Reject = (Reason, String);
+/// "score 40 vs 50 for <winner>", without the formatting machinery (one per losing offer).
+fn score_detail(score: i64, winner_score: i64, winner: &str) -> String {
+    let mut out = String::with_capacity(32 + winner.len());
+    out.push_str("score ");
+    push_int(&mut out, score);
+    out.push_str(" vs ");
+    push_int(&mut out, winner_score);
+    out.push_str(" for ");
+    out.push_str(winner);
+    out
+}
+
+fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let (mut v, mut len) = (n.unsigned_abs(), 0);
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for d in digits[..len].iter().rev() {
+        out.push(char::from(*d));
+    }
+}
+
+type Reject<'a> = (Reason, Text<'a>);
 
 /// A cap that blocks every offer here (global or per placement), with its description.
 fn global_block(ctx: &Context<'_>) -> Option<String> {
@@ -265,31 +332,38 @@ fn cap_hit(caps: &Caps, session: u32, day: u32, week: u32) -> Option<String> {
 }
 
 /// Runs the eligibility pipeline; on success returns the chosen product the offer fits.
-fn check(
+fn check<'a>(
     ctx: &Context<'_>,
-    o: &Offer,
+    o: &'a Offer,
     anchors: &[u32],
     global: Option<&String>,
-) -> Result<Option<u32>, Reject> {
+) -> Result<Option<u32>, Reject<'a>> {
     let pack = ctx.pack;
     let now = ctx.now;
     if o.window.0.is_some_and(|f| now < f) || o.window.1.is_some_and(|u| now >= u) {
         return Err((
             Reason::OutsideWindow,
-            "not within the offer's active window".into(),
+            Cow::Borrowed("not within the offer's active window"),
         ));
     }
     if o.stage != ctx.stage {
         return Err((
             Reason::Stage,
-            format!("for {:?}, shopper is {:?}", o.stage, ctx.stage).to_lowercase(),
+            Cow::Owned(format!(
+                "for {}, shopper is {}",
+                o.stage.name(),
+                ctx.stage.name()
+            )),
         ));
     }
     if o.personal && !ctx.personal {
-        return Err((Reason::Consent, "needs personalization consent".into()));
+        return Err((
+            Reason::Consent,
+            Cow::Borrowed("needs personalization consent"),
+        ));
     }
     if !o.sells.is_empty() && o.sells.iter().all(|s| ctx.cart.contains(s)) {
-        return Err((Reason::InCart, "already in the cart".into()));
+        return Err((Reason::InCart, Cow::Borrowed("already in the cart")));
     }
     // An offer with no compatibility rules at all fits anything, even when nothing is chosen.
     let unconstrained = o.bundle.as_ref().is_none_or(|b| b.anchor.is_none())
@@ -304,7 +378,7 @@ fn check(
             None => {
                 return Err((
                     Reason::Incompatible,
-                    "fits none of the products chosen".into(),
+                    Cow::Borrowed("fits none of the products chosen"),
                 ))
             }
         }
@@ -319,11 +393,17 @@ fn check(
             .get(*s as usize)
             .map(|p| p.sku.as_str())
             .unwrap_or_default();
-        return Err((Reason::OutOfStock, format!("{sku} is out of stock")));
+        return Err((
+            Reason::OutOfStock,
+            Cow::Owned(format!("{sku} is out of stock")),
+        ));
     }
     let facts = OfferFacts { ctx, offer: o };
     if !o.condition.eval(&facts) {
-        return Err((Reason::ConditionFalse, o.condition.why_false(&facts)));
+        return Err((
+            Reason::ConditionFalse,
+            Cow::Owned(o.condition.why_false(&facts)),
+        ));
     }
     let l = ctx.ledger;
     for (prev, event) in &o.after {
@@ -343,7 +423,7 @@ fn check(
             };
             return Err((
                 Reason::SequenceNotReady,
-                format!("waits until {} was {what}", p.id),
+                Cow::Owned(format!("waits until {} was {what}", p.id)),
             ));
         }
     }
@@ -353,12 +433,12 @@ fn check(
             let hours = (o.cooldown_secs - since).saturating_add(3599) / 3600;
             return Err((
                 Reason::Cooldown,
-                format!("dismissed; {hours} h of cooldown left"),
+                Cow::Owned(format!("dismissed; {hours} h of cooldown left")),
             ));
         }
     }
     if let Some(why) = global {
-        return Err((Reason::CapReached, why.clone()));
+        return Err((Reason::CapReached, Cow::Owned(why.clone())));
     }
     let session = l.shown_in_session(&o.id, ctx.session);
     if let Some(why) = cap_hit(
@@ -367,7 +447,7 @@ fn check(
         l.shown_since(&o.id, now, DAY),
         l.shown_since(&o.id, now, WEEK),
     ) {
-        return Err((Reason::CapReached, why));
+        return Err((Reason::CapReached, Cow::Owned(why)));
     }
     if let Some(g) = &o.group {
         for peer in o
@@ -379,13 +459,13 @@ fn check(
                 if h.accepted > 0 {
                     return Err((
                         Reason::ExclusiveGroup,
-                        format!("{} in group {g} was accepted", peer.id),
+                        Cow::Owned(format!("{} in group {g} was accepted", peer.id)),
                     ));
                 }
                 if l.same_session(ctx.session) && h.session_shown > 0 {
                     return Err((
                         Reason::ExclusiveGroup,
-                        format!("{} in group {g} was shown this session", peer.id),
+                        Cow::Owned(format!("{} in group {g} was shown this session", peer.id)),
                     ));
                 }
             }
@@ -402,12 +482,13 @@ fn score(ctx: &Context<'_>, o: &Offer) -> i64 {
     s
 }
 
-fn view(
+fn view<'a>(
+    pack: &'a Pack,
     ctx: &Context<'_>,
-    o: &Offer,
+    o: &'a Offer,
     chosen: Option<u32>,
     eligible: &[(u32, i64, Option<u32>)],
-) -> OfferView {
+) -> OfferView<'a> {
     let view::Priced {
         price,
         regular_price,
@@ -415,36 +496,39 @@ fn view(
         items,
         image,
         url,
-    } = view::priced(ctx.pack, o);
+    } = view::priced(pack, o);
     let bundle = o.bundle.as_ref().map(|b| BundleView {
-        name: b.name.clone(),
+        name: Cow::Borrowed(&b.name),
         tier: b.tier,
         label: view::tier_label(b.tier, b.tier_label.as_deref()),
         tiers: b
             .family
             .iter()
             .filter(|f| eligible.iter().any(|e| e.0 == **f))
-            .filter_map(|f| ctx.pack.offers.get(*f as usize))
+            .filter_map(|f| pack.offers.get(*f as usize))
             .filter_map(|f| {
                 let fb = f.bundle.as_ref()?;
-                let currency = price.currency.as_str();
                 Some(TierView {
-                    offer: f.id.clone(),
+                    offer: Cow::Borrowed(&f.id),
                     tier: fb.tier,
                     label: view::tier_label(fb.tier, fb.tier_label.as_deref()),
-                    price: Money::new(fb.price, currency),
+                    price: Money {
+                        amount: fb.price,
+                        currency: Cow::Borrowed(&fb.currency),
+                        display: Cow::Borrowed(&fb.price_display),
+                    },
                 })
             })
             .collect(),
     });
     let (because, _) = explain::because(ctx, o, chosen);
     OfferView {
-        id: o.id.clone(),
+        id: Cow::Borrowed(&o.id),
         kind: o.kind,
-        title: o.title.clone(),
-        benefit: o.benefit.clone(),
-        because,
-        cta: o.cta.clone(),
+        title: Cow::Borrowed(&o.title),
+        benefit: o.benefit.as_deref().map(Cow::Borrowed),
+        because: Cow::Owned(because),
+        cta: Cow::Borrowed(&o.cta),
         image,
         url,
         price,
@@ -457,7 +541,7 @@ fn view(
             motivation: o.motivation,
         },
         chosen: chosen
-            .and_then(|c| ctx.pack.products.get(c as usize))
-            .map(|p| p.sku.clone()),
+            .and_then(|c| pack.products.get(c as usize))
+            .map(|p| Cow::Borrowed(p.sku.as_str())),
     }
 }

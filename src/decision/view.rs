@@ -1,79 +1,72 @@
 //! The card a host renders: plain data with prices pre-formatted and the bundle's tiers.
+//!
+//! Text borrows from the pack wherever it can ([`Text`] is a `Cow<str>`), so building a card
+//! allocates little; serialized, it is plain JSON strings.
 
 use crate::pack::{Motivation, OfferKind, Pack, Product, Stage, Tier};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+pub use crate::pack::money::format_money;
+
+/// Text in a decision: borrowed from the pack, or owned when composed for this decision.
+pub type Text<'a> = Cow<'a, str>;
 
 /// An amount in minor units with its currency and a display string ("$1,299.00").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Money {
+pub struct Money<'a> {
     pub amount: u64,
-    pub currency: String,
-    pub display: String,
+    pub currency: Text<'a>,
+    pub display: Text<'a>,
 }
 
-impl Money {
-    pub fn new(amount: u64, currency: &str) -> Money {
+impl Money<'static> {
+    /// An owned amount, formatted now.
+    pub fn new(amount: u64, currency: &str) -> Money<'static> {
         Money {
             amount,
-            currency: currency.to_owned(),
-            display: format_money(amount, currency),
+            currency: Cow::Owned(currency.to_owned()),
+            display: Cow::Owned(format_money(amount, currency)),
         }
     }
 }
 
-/// Formats minor units for display: known symbols for common currencies, else the code.
-pub fn format_money(amount: u64, currency: &str) -> String {
-    let (symbol, decimals) = match currency {
-        "USD" => ("$", 2),
-        "EUR" => ("€", 2),
-        "GBP" => ("£", 2),
-        "JPY" => ("¥", 0),
-        "CAD" => ("CA$", 2),
-        "AUD" => ("A$", 2),
-        _ => ("", 2),
-    };
-    let (whole, frac) = if decimals == 0 {
-        (amount, 0)
-    } else {
-        (amount / 100, amount % 100)
-    };
-    let digits = whole.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+impl<'a> Money<'a> {
+    fn borrowed(amount: u64, currency: &'a str, display: &'a str) -> Money<'a> {
+        Money {
+            amount,
+            currency: Cow::Borrowed(currency),
+            display: Cow::Borrowed(display),
         }
-        grouped.push(ch);
     }
-    let number = if decimals == 0 {
-        grouped
-    } else {
-        format!("{grouped}.{frac:02}")
-    };
-    if symbol.is_empty() {
-        format!("{number} {currency}")
-    } else {
-        format!("{symbol}{number}")
+
+    /// A copy that owns its text.
+    pub fn into_owned(self) -> Money<'static> {
+        Money {
+            amount: self.amount,
+            currency: Cow::Owned(self.currency.into_owned()),
+            display: Cow::Owned(self.display.into_owned()),
+        }
     }
 }
 
 /// One product in the card.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ItemView {
-    pub sku: String,
-    pub name: String,
-    pub price: Money,
+pub struct ItemView<'a> {
+    pub sku: Text<'a>,
+    pub name: Text<'a>,
+    pub price: Money<'a>,
     /// True for a bundle's anchor (always at full price).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub anchor: bool,
 }
 
-impl ItemView {
-    pub fn of(p: &Product, anchor: bool) -> ItemView {
+impl<'a> ItemView<'a> {
+    pub fn of(p: &'a Product, anchor: bool) -> ItemView<'a> {
         ItemView {
-            sku: p.sku.clone(),
-            name: p.name.clone(),
-            price: Money::new(p.price, &p.currency),
+            sku: Cow::Borrowed(&p.sku),
+            name: Cow::Borrowed(&p.name),
+            price: Money::borrowed(p.price, &p.currency, &p.price_display),
             anchor,
         }
     }
@@ -81,22 +74,23 @@ impl ItemView {
 
 /// Another tier of the same mission bundle that is also eligible, for a trade-up choice.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TierView {
-    pub offer: String,
+pub struct TierView<'a> {
+    pub offer: Text<'a>,
     pub tier: Tier,
-    pub label: String,
-    pub price: Money,
+    pub label: Text<'a>,
+    pub price: Money<'a>,
 }
 
+/// The mission bundle an offer belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct BundleView {
+pub struct BundleView<'a> {
     /// The outcome name, e.g. "Sleep Preservation Set".
-    pub name: String,
+    pub name: Text<'a>,
     pub tier: Tier,
     /// "Starter", "Advanced", "Pro", or the tier name.
-    pub label: String,
+    pub label: Text<'a>,
     /// Eligible tiers of this bundle, good → best, including this one.
-    pub tiers: Vec<TierView>,
+    pub tiers: Vec<TierView<'a>>,
 }
 
 /// The need-state cell the offer answers.
@@ -108,117 +102,153 @@ pub struct NeedView {
 
 /// What the card shows. Text fields are plain text: render with textContent, never as HTML.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct OfferView {
-    pub id: String,
+pub struct OfferView<'a> {
+    pub id: Text<'a>,
     pub kind: OfferKind,
-    pub title: String,
+    pub title: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benefit: Option<String>,
+    pub benefit: Option<Text<'a>>,
     /// "Because you chose …, we recommend …".
-    pub because: String,
+    pub because: Text<'a>,
     /// Call to action for the Add button.
-    pub cta: String,
+    pub cta: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
+    pub image: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<Text<'a>>,
     /// What the shopper pays for the offer.
-    pub price: Money,
+    pub price: Money<'a>,
     /// For a bundle: the items' total bought singly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regular_price: Option<Money>,
+    pub regular_price: Option<Money<'a>>,
     /// For a bundle: regular price minus bundle price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub savings: Option<Money>,
-    pub items: Vec<ItemView>,
+    pub savings: Option<Money<'a>>,
+    pub items: Vec<ItemView<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bundle: Option<BundleView>,
+    pub bundle: Option<BundleView<'a>>,
     pub need: NeedView,
     /// Sku of the chosen product the offer fits (the one the "because" cites), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chosen: Option<String>,
+    pub chosen: Option<Text<'a>>,
 }
 
-pub fn tier_label(t: Tier, label: Option<&str>) -> String {
-    label.map(str::to_owned).unwrap_or_else(|| {
-        match t {
+/// A tier's label: the pack's, else "Starter", "Advanced" or "Pro".
+pub fn tier_label(t: Tier, label: Option<&str>) -> Text<'_> {
+    match label {
+        Some(l) => Cow::Borrowed(l),
+        None => Cow::Borrowed(match t {
             Tier::Good => "Starter",
             Tier::Better => "Advanced",
             Tier::Best => "Pro",
-        }
-        .to_owned()
-    })
+        }),
+    }
 }
 
 /// Price, items, image and link of an offer.
-pub struct Priced {
-    pub price: Money,
-    pub regular_price: Option<Money>,
-    pub savings: Option<Money>,
-    pub items: Vec<ItemView>,
-    pub image: Option<String>,
-    pub url: Option<String>,
+pub struct Priced<'a> {
+    pub price: Money<'a>,
+    pub regular_price: Option<Money<'a>>,
+    pub savings: Option<Money<'a>>,
+    pub items: Vec<ItemView<'a>>,
+    pub image: Option<Text<'a>>,
+    pub url: Option<Text<'a>>,
 }
 
-pub fn priced(pack: &Pack, offer: &crate::pack::Offer) -> Priced {
+fn link(s: &Option<String>) -> Option<Text<'_>> {
+    s.as_deref().map(Cow::Borrowed)
+}
+
+pub fn priced<'a>(pack: &'a Pack, offer: &'a crate::pack::Offer) -> Priced<'a> {
     let get = |i: u32| pack.products.get(i as usize);
     if let Some(b) = &offer.bundle {
-        let items: Vec<ItemView> = b
+        let items: Vec<ItemView<'a>> = b
             .items
             .iter()
             .filter_map(|&i| get(i).map(|p| ItemView::of(p, Some(i) == b.anchor)))
             .collect();
-        let currency = items
-            .first()
-            .map(|i| i.price.currency.clone())
-            .unwrap_or_default();
-        let regular: u64 = items
-            .iter()
-            .fold(0u64, |acc, i| acc.saturating_add(i.price.amount));
         // The picture is the anchor's when the bundle includes it, else its first item's.
         let lead = b
             .anchor
             .filter(|a| b.items.contains(a))
             .or(b.items.first().copied())
             .and_then(get);
-        let savings = regular.saturating_sub(b.price);
+        let savings = b.regular.saturating_sub(b.price);
         Priced {
-            price: Money::new(b.price, &currency),
-            regular_price: Some(Money::new(regular, &currency)),
-            savings: (savings > 0).then(|| Money::new(savings, &currency)),
+            price: Money::borrowed(b.price, &b.currency, &b.price_display),
+            regular_price: Some(Money::borrowed(b.regular, &b.currency, &b.regular_display)),
+            savings: b
+                .savings_display
+                .as_deref()
+                .map(|d| Money::borrowed(savings, &b.currency, d)),
             items,
-            image: lead.and_then(|p| p.image.clone()),
-            url: lead.and_then(|p| p.url.clone()),
+            image: lead.and_then(|p| link(&p.image)),
+            url: lead.and_then(|p| link(&p.url)),
         }
     } else {
         let p = offer.item.and_then(get);
         Priced {
             price: p
-                .map(|p| Money::new(p.price, &p.currency))
+                .map(|p| Money::borrowed(p.price, &p.currency, &p.price_display))
                 .unwrap_or_else(|| Money::new(0, "USD")),
             regular_price: None,
             savings: None,
             items: p.map(|p| vec![ItemView::of(p, false)]).unwrap_or_default(),
-            image: p.and_then(|p| p.image.clone()),
-            url: p.and_then(|p| p.url.clone()),
+            image: p.and_then(|p| link(&p.image)),
+            url: p.and_then(|p| link(&p.url)),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The owned copy of a text.
+pub fn own(t: Text<'_>) -> Text<'static> {
+    Cow::Owned(t.into_owned())
+}
 
-    #[test]
-    fn formats_money() {
-        assert_eq!(format_money(129_900, "USD"), "$1,299.00");
-        assert_eq!(format_money(5, "EUR"), "€0.05");
-        assert_eq!(format_money(123_456_789, "GBP"), "£1,234,567.89");
-        assert_eq!(format_money(1500, "JPY"), "¥1,500");
-        assert_eq!(format_money(1999, "SEK"), "19.99 SEK");
-        assert_eq!(
-            format_money(u64::MAX, "USD").len(),
-            "$184,467,440,737,095,516.15".len()
-        );
+impl ItemView<'_> {
+    pub fn into_owned(self) -> ItemView<'static> {
+        ItemView {
+            sku: own(self.sku),
+            name: own(self.name),
+            price: self.price.into_owned(),
+            anchor: self.anchor,
+        }
+    }
+}
+
+impl OfferView<'_> {
+    /// A copy that owns its text.
+    pub fn into_owned(self) -> OfferView<'static> {
+        OfferView {
+            id: own(self.id),
+            kind: self.kind,
+            title: own(self.title),
+            benefit: self.benefit.map(own),
+            because: own(self.because),
+            cta: own(self.cta),
+            image: self.image.map(own),
+            url: self.url.map(own),
+            price: self.price.into_owned(),
+            regular_price: self.regular_price.map(Money::into_owned),
+            savings: self.savings.map(Money::into_owned),
+            items: self.items.into_iter().map(ItemView::into_owned).collect(),
+            bundle: self.bundle.map(|b| BundleView {
+                name: own(b.name),
+                tier: b.tier,
+                label: own(b.label),
+                tiers: b
+                    .tiers
+                    .into_iter()
+                    .map(|t| TierView {
+                        offer: own(t.offer),
+                        tier: t.tier,
+                        label: own(t.label),
+                        price: t.price.into_owned(),
+                    })
+                    .collect(),
+            }),
+            need: self.need,
+            chosen: self.chosen.map(own),
+        }
     }
 }

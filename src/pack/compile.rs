@@ -4,6 +4,7 @@
 
 use super::error::{PackError, PackErrorKind as K, PackErrors};
 use super::index::CandidateIndex;
+use super::money::format_money;
 use super::source::*;
 use super::template::Template;
 use super::time::parse_rfc3339;
@@ -233,6 +234,10 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             tags: p.tags.clone(),
             price: u64::try_from(p.price.amount).unwrap_or(0),
             currency: p.price.currency.clone(),
+            price_display: format_money(
+                u64::try_from(p.price.amount).unwrap_or(0),
+                &p.price.currency,
+            ),
             image: p.image.clone(),
             url: p.url.clone(),
             stock: p.stock,
@@ -1087,6 +1092,7 @@ fn compile_bundle(
     if ctx.errors.len() > before {
         return None;
     }
+    let savings = total.saturating_sub(price);
     Some(Bundle {
         name: b.name.clone(),
         tier: b.tier,
@@ -1094,6 +1100,11 @@ fn compile_bundle(
         anchor,
         items,
         price,
+        price_display: format_money(price, &currency),
+        regular: total,
+        regular_display: format_money(total, &currency),
+        savings_display: (savings > 0).then(|| format_money(savings, &currency)),
+        currency,
         category,
         family: Vec::new(),
     })

@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod error;
 pub mod index;
+pub mod money;
 pub mod source;
 pub mod strict;
 pub mod template;
@@ -58,6 +59,8 @@ pub struct Product {
     pub tags: Vec<String>,
     pub price: u64,
     pub currency: String,
+    /// `price` formatted for display, once at load (e.g. "$1,299.00").
+    pub price_display: String,
     pub image: Option<String>,
     pub url: Option<String>,
     pub stock: Option<i64>,
@@ -128,6 +131,14 @@ pub struct Bundle {
     pub anchor: Option<u32>,
     pub items: Vec<u32>,
     pub price: u64,
+    /// The items' common currency.
+    pub currency: String,
+    /// The items bought singly.
+    pub regular: u64,
+    /// `price`, `regular` and the savings (if any) formatted for display, once at load.
+    pub price_display: String,
+    pub regular_display: String,
+    pub savings_display: Option<String>,
     pub category: String,
     /// Offer indices of the bundle's tiers (same name), ordered good → best, including itself.
     pub family: Vec<u32>,

@@ -137,6 +137,18 @@ pub enum Stage {
     Using,
 }
 
+impl Stage {
+    /// The stage's name as written in a pack.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Researching => "researching",
+            Stage::Purchasing => "purchasing",
+            Stage::Onboarding => "onboarding",
+            Stage::Using => "using",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Motivation {

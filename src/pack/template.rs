@@ -37,6 +37,8 @@ pub enum Segment {
 pub struct Template {
     pub segments: Vec<Segment>,
     pub personal: bool,
+    /// Room for the text and typical values, to render without regrowing.
+    pub len_hint: usize,
 }
 
 /// Placeholder names accepted in templates.
@@ -149,13 +151,27 @@ impl Template {
         let personal = segments
             .iter()
             .any(|s| matches!(s, Segment::Slot(p) if p.personal()));
-        Some(Template { segments, personal })
+        let text: usize = segments
+            .iter()
+            .map(|s| match s {
+                Segment::Text(t) => t.len(),
+                Segment::Slot(_) => 32,
+            })
+            .sum();
+        Some(Template {
+            segments,
+            personal,
+            len_hint: text,
+        })
     }
 
     /// Renders with `value` supplying each placeholder; `None` if any value is missing
     /// (a sentence that would cite something we do not know is not shown).
-    pub fn render(&self, value: &mut dyn FnMut(&Placeholder) -> Option<String>) -> Option<String> {
-        let mut out = String::new();
+    pub fn render<'v>(
+        &self,
+        value: &mut dyn FnMut(&Placeholder) -> Option<std::borrow::Cow<'v, str>>,
+    ) -> Option<String> {
+        let mut out = String::with_capacity(self.len_hint);
         for s in &self.segments {
             match s {
                 Segment::Text(t) => out.push_str(t),

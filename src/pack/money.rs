@@ -1,0 +1,68 @@
+//! Money display: minor units and an ISO 4217 code to the text a card shows ("$1,299.00").
+
+/// Formats `amount` (minor units) in `currency`. Known currencies get their symbol and decimals;
+/// any other code is written after the number with two decimals ("19.99 SEK").
+pub fn format_money(amount: u64, currency: &str) -> String {
+    let (symbol, decimals) = match currency {
+        "USD" => ("$", 2),
+        "EUR" => ("€", 2),
+        "GBP" => ("£", 2),
+        "JPY" => ("¥", 0),
+        "CAD" => ("CA$", 2),
+        "AUD" => ("A$", 2),
+        _ => ("", 2),
+    };
+    let (whole, frac) = if decimals == 0 {
+        (amount, 0)
+    } else {
+        (amount / 100, amount % 100)
+    };
+    // Digits of `whole`, least significant first.
+    let mut digits = [0u8; 20];
+    let (mut n, mut len) = (whole, 0);
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(symbol.len() + len + len / 3 + 4 + currency.len());
+    out.push_str(symbol);
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
+            out.push(',');
+        }
+    }
+    if decimals == 2 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        out.push(char::from(b'0' + (frac % 10) as u8));
+    }
+    if symbol.is_empty() {
+        out.push(' ');
+        out.push_str(currency);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_money() {
+        assert_eq!(format_money(129_900, "USD"), "$1,299.00");
+        assert_eq!(format_money(5, "EUR"), "€0.05");
+        assert_eq!(format_money(0, "USD"), "$0.00");
+        assert_eq!(format_money(100_000, "USD"), "$1,000.00");
+        assert_eq!(format_money(99_999, "USD"), "$999.99");
+        assert_eq!(format_money(123_456_789, "GBP"), "£1,234,567.89");
+        assert_eq!(format_money(1500, "JPY"), "¥1,500");
+        assert_eq!(format_money(999, "JPY"), "¥999");
+        assert_eq!(format_money(1999, "SEK"), "19.99 SEK");
+        assert_eq!(format_money(u64::MAX, "USD"), "$184,467,440,737,095,516.15");
+    }
+}
