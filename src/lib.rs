@@ -18,6 +18,8 @@ pub mod decision;
 pub mod ledger;
 pub mod lint;
 pub mod load;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use consent::Consent;
 pub use decision::{decide, Decision, Outcome, Reason, Text};

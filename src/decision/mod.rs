@@ -430,7 +430,7 @@ fn check<'a>(
     if let Some(d) = l.offer(&o.id).and_then(|h| h.dismissed_at) {
         let since = now.saturating_sub(d);
         if o.cooldown_secs > 0 && since < o.cooldown_secs {
-            let hours = (o.cooldown_secs - since).saturating_add(3599) / 3600;
+            let hours = o.cooldown_secs.saturating_sub(since).saturating_add(3599) / 3600;
             return Err((
                 Reason::Cooldown,
                 Cow::Owned(format!("dismissed; {hours} h of cooldown left")),
