@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the wasm outputs listed in wasm-pack.toml (wasm-pack, then wasm-opt) and the loader
+# script. `scripts/build.sh [OUTPUT...]` builds the named outputs only (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+python3 scripts/build_matrix.py "$@" | while IFS='|' read -r name target outdir outname profile features loader opt; do
+  echo "== building $name ($target) into $outdir"
+  args=(build --target "$target" "--$profile" --out-dir "$outdir" --out-name "$outname" --no-pack --no-typescript)
+  [ -n "$features" ] && args+=(-- --features "$features")
+  wasm-pack --quiet "${args[@]}"
+  rm -f "$outdir/.gitignore"
+  # shellcheck disable=SC2086
+  node_modules/.bin/wasm-opt $opt "$outdir/${outname}_bg.wasm" -o "$outdir/${outname}_bg.wasm"
+  if [ -n "$loader" ] && [ -f "$loader" ]; then
+    node_modules/.bin/esbuild "$loader" --minify --format=esm --target=es2020 --log-level=warning \
+      --outfile="$outdir/$(basename "$loader")"
+  fi
+  printf '   %s: %s bytes\n' "${outname}_bg.wasm" "$(wc -c < "$outdir/${outname}_bg.wasm")"
+done
