@@ -17,5 +17,10 @@ python3 scripts/build_matrix.py "$@" | while IFS='|' read -r name target outdir 
     node_modules/.bin/esbuild "$loader" --minify --format=esm --target=es2020 --log-level=warning \
       --outfile="$outdir/$(basename "$loader")"
   fi
-  printf '   %s: %s bytes\n' "${outname}_bg.wasm" "$(wc -c < "$outdir/${outname}_bg.wasm")"
+  for f in "$outdir/${outname}_bg.wasm" "$outdir/${outname}.js" ${loader:+"$outdir/$(basename "$loader")"}; do
+    [ -f "$f" ] || continue
+    br=""
+    command -v brotli >/dev/null 2>&1 && br=", $(brotli -c -q 11 "$f" | wc -c) after brotli"
+    printf '   %s: %s bytes%s\n' "$f" "$(wc -c < "$f")" "$br"
+  done
 done

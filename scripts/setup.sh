@@ -36,11 +36,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Debian's Chromium and its driver, for the headless-browser tests.
-if [ "${XSELL_NO_BROWSER:-}" != 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; }; then
-  echo "setup: installing chromium and chromium-driver (apt-get)"
+# Debian's Chromium and its driver for the headless-browser tests; brotli for size reports.
+if [ "${XSELL_NO_BROWSER:-}" != 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! command -v brotli >/dev/null 2>&1; }; then
+  echo "setup: installing chromium, chromium-driver and brotli (apt-get)"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver brotli >/dev/null
 fi
