@@ -19,6 +19,9 @@ cargo check -p xsell --lib --target wasm32-unknown-unknown
 step "tests"
 cargo test --workspace
 
+step "wasm tests in headless Chromium"
+CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless --chrome -- --test web
+
 step "benchmarks, once each in test mode"
 cargo test -p xsell --benches
 

@@ -2534,7 +2534,7 @@ fn ledger_cases() -> Vec<(String, String, Option<&'static str>)> {
         ),
         (
             "17 purchased skus".into(),
-            forge(format!("{{\"p\":[1,[{}]]}}", vec!["\"s\""; 17].join(",")).as_bytes()),
+            forge(format!("{{\"p\":[1,[{}]]}}", ["\"s\""; 17].join(",")).as_bytes()),
             oob,
         ),
     ];

@@ -16,7 +16,12 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// How a pack is loaded, from JS: `{ keys, now, audience?, skewSecs? }`.
-#[derive(Deserialize)]
+///
+/// Object-only like the core's input types: serde-wasm-bindgen reads a derived struct by
+/// looking up its field names only, so `deny_unknown_fields` would never see a misspelt key
+/// (`{ audiance }` silently skipping the audience check); reading it as a map does.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct LoadArgs {
     /// Trusted public keys, `ed25519:<base64>`, separated by commas or whitespace.
@@ -28,6 +33,8 @@ struct LoadArgs {
     #[serde(default)]
     skew_secs: Option<f64>,
 }
+
+crate::object_only!(LoadArgs,);
 
 /// A failure as JS sees it.
 #[derive(Serialize)]
@@ -182,6 +189,29 @@ impl Engine {
     #[wasm_bindgen(getter)]
     pub fn ready(&self) -> bool {
         self.pack.is_some()
+    }
+
+    /// The dwell times (seconds, ascending) at which some condition of the pack changes its
+    /// mind about `page.dwell_seconds`: the page decides again for an empty slot at each.
+    #[wasm_bindgen(js_name = dwellThresholds)]
+    pub fn dwell_thresholds(&self) -> Vec<f64> {
+        let mut out = Vec::new();
+        if let Some(pack) = &self.pack {
+            for o in &pack.offers {
+                o.condition
+                    .thresholds(crate::condition::Field::PageDwellSeconds, &mut out);
+            }
+        }
+        out.retain(|v| v.is_finite() && *v > 0.0 && *v <= 3600.0);
+        out.sort_by(f64::total_cmp);
+        out.dedup();
+        out
+    }
+
+    /// The catalog category of `sku`, if the pack knows it (for "categories viewed").
+    pub fn category(&self, sku: &str) -> Option<String> {
+        let pack = self.pack.as_ref()?;
+        pack.product(sku).map(|(_, p)| p.category.clone())
     }
 
     /// Decides for `signals` at `now` (Unix seconds) with the stored ledger and the consent in

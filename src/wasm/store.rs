@@ -40,7 +40,8 @@ impl Store {
     }
 
     /// Switches between localStorage and memory. Turning persistence off (consent withdrawn)
-    /// deletes every key xsell stored; turning it on keeps what memory holds for the page.
+    /// deletes every key xsell stored; turning it on writes what memory holds for the page
+    /// only where the device has nothing stored under that key.
     pub fn set_persistent(&mut self, on: bool) {
         if on == self.persistent {
             return;
@@ -49,8 +50,12 @@ impl Store {
             self.persistent = true;
             let pending: Vec<(String, String)> =
                 std::mem::take(&mut self.memory).into_iter().collect();
+            // What the device already stored wins: it holds caps, cooldowns and the pack
+            // high-water mark from earlier visits, which this page's memory never saw.
             for (k, v) in pending {
-                self.set(&k, &v);
+                if self.get(&k).is_none() {
+                    self.set(&k, &v);
+                }
             }
         } else {
             self.clear();
@@ -58,7 +63,12 @@ impl Store {
         }
     }
 
+    /// Memory first: with persistence on, memory holds only values whose localStorage write
+    /// failed (full or blocked), which are newer than whatever localStorage still has.
     pub fn get(&mut self, key: &str) -> Option<String> {
+        if let Some(v) = self.memory.get(key) {
+            return Some(v.clone());
+        }
         if self.persistent {
             match local_storage().and_then(|s| {
                 s.get_item(key)
@@ -68,7 +78,7 @@ impl Store {
                 Err(e) => self.last_problem = Some(e),
             }
         }
-        self.memory.get(key).cloned()
+        None
     }
 
     /// Writes to localStorage; if that throws (full, blocked), keeps the value in memory.
