@@ -148,8 +148,8 @@ pub fn audience_matches(audience: &[String], host: &str) -> bool {
 
 /// Verifies, parses, checks and compiles a signed pack.
 pub fn load(envelope_bytes: &[u8], opts: &LoadOptions<'_>) -> Result<Loaded, LoadError> {
-    let verified = envelope::verify(envelope_bytes, opts.trusted, opts.max_bytes)?;
-    let src = compile::parse(&verified.payload).map_err(LoadError::Pack)?;
+    let verified = envelope::verify_message(envelope_bytes, opts.trusted, opts.max_bytes)?;
+    let src = compile::parse(verified.payload()).map_err(LoadError::Pack)?;
     // Header checks before compiling the body: cheap refusals first.
     let h = &src.header;
     if src.format == PACK_FORMAT {
@@ -196,11 +196,11 @@ pub fn load(envelope_bytes: &[u8], opts: &LoadOptions<'_>) -> Result<Loaded, Loa
             });
         }
     }
-    let pack = compile::compile(&src).map_err(LoadError::Pack)?;
+    let pack = compile::compile_owned(src).map_err(LoadError::Pack)?;
     let high_water = opts.high_water.max(pack.header.version);
     Ok(Loaded {
         pack,
-        key_id: verified.key_id,
+        key_id: verified.key_id().to_owned(),
         high_water,
     })
 }

@@ -4,6 +4,7 @@ use super::path::{self, Field, PathClass, ValueKind};
 use super::{Anchor, Cond, Condition, Has, NumOp, Test};
 use crate::pack::error::{PackError, PackErrorKind};
 use serde_json::{Map, Value};
+use std::fmt::{self, Write as _};
 
 /// Deepest nesting of all / any / not accepted.
 pub const MAX_DEPTH: usize = 32;
@@ -27,6 +28,40 @@ struct Compiler<'a, 'b> {
     labels: Vec<String>,
     personal: bool,
     errors: &'b mut Vec<PackError>,
+    /// The JSON path of the value being compiled; grown and cut back as the compiler descends,
+    /// so a path is only copied when an error names it.
+    at: &'b mut String,
+}
+
+/// The values a compared string may take: any, a declared answer's, or a fixed path's.
+#[derive(Clone, Copy)]
+enum Allowed<'a> {
+    Answer(&'a [String]),
+    Fixed(&'static [&'static str]),
+}
+
+impl Allowed<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Allowed::Answer(v) => v.is_empty(),
+            Allowed::Fixed(v) => v.is_empty(),
+        }
+    }
+    fn contains(&self, s: &str) -> bool {
+        match self {
+            Allowed::Answer(v) => v.iter().any(|a| a == s),
+            Allowed::Fixed(v) => v.contains(&s),
+        }
+    }
+}
+
+impl fmt::Debug for Allowed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Allowed::Answer(v) => v.fmt(f),
+            Allowed::Fixed(v) => v.fmt(f),
+        }
+    }
 }
 
 /// Compiles `value` (found at JSON path `at`); problems are pushed to `errors`.
@@ -36,15 +71,28 @@ pub fn compile(
     scope: &CompileScope<'_>,
     errors: &mut Vec<PackError>,
 ) -> Option<Condition> {
+    compile_at(value, &mut at.to_owned(), scope, errors)
+}
+
+/// [`compile`] with the path in a buffer the compiler may grow (it is restored on return).
+pub(crate) fn compile_at(
+    value: &Value,
+    at: &mut String,
+    scope: &CompileScope<'_>,
+    errors: &mut Vec<PackError>,
+) -> Option<Condition> {
     let before = errors.len();
+    let base = at.len();
     let mut c = Compiler {
         scope,
         labels: Vec::new(),
         personal: false,
         errors,
+        at,
     };
-    let root = c.node(value, at, 0);
+    let root = c.node(value, 0);
     let (labels, personal) = (c.labels, c.personal);
+    at.truncate(base);
     match root {
         Some(root) if errors.len() == before => Some(Condition {
             root,
@@ -59,56 +107,86 @@ const OPERATORS: &[&str] = &[
     "eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "contains", "exists",
 ];
 
-impl Compiler<'_, '_> {
-    fn err(&mut self, kind: PackErrorKind, at: &str, msg: String) -> Option<Cond> {
-        self.errors
-            .push(PackError::new(kind, Some(self.scope.offer), at, msg));
+impl<'a> Compiler<'a, '_> {
+    /// Records an error at the current path.
+    fn err<T>(&mut self, kind: PackErrorKind, msg: String) -> Option<T> {
+        self.errors.push(PackError::new(
+            kind,
+            Some(self.scope.offer),
+            self.at.as_str(),
+            msg,
+        ));
         None
     }
 
-    fn node(&mut self, v: &Value, at: &str, depth: usize) -> Option<Cond> {
+    /// Records an error at the current path followed by `suffix`.
+    fn err_in<T>(
+        &mut self,
+        kind: PackErrorKind,
+        suffix: fmt::Arguments<'_>,
+        msg: String,
+    ) -> Option<T> {
+        let base = self.at.len();
+        // Writing to a String cannot fail.
+        let _ = self.at.write_fmt(suffix);
+        self.err::<()>(kind, msg);
+        self.at.truncate(base);
+        None
+    }
+
+    fn node(&mut self, v: &Value, depth: usize) -> Option<Cond> {
         if depth >= MAX_DEPTH {
             return self.err(
                 PackErrorKind::TooDeep,
-                at,
                 format!("conditions nest deeper than {MAX_DEPTH} levels"),
             );
         }
         let Some(obj) = v.as_object() else {
             return self.err(
                 PackErrorKind::BadCondition,
-                at,
                 "a condition must be an object such as {\"path\": …, \"eq\": …}".into(),
             );
         };
-        if obj.contains_key("path") {
-            return self.leaf(obj, at);
+        if let Some(path) = obj.get("path") {
+            return self.leaf(obj, path);
         }
         if obj.len() != 1 {
             let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
             return self.err(
                 PackErrorKind::BadCondition,
-                at,
                 format!(
                     "expected exactly one of all, any, not, compatible, cart_has, or a path test; found keys {keys:?}"
                 ),
             );
         }
         let (key, inner) = obj.iter().next()?;
-        let here = format!("{at}.{key}");
-        match key.as_str() {
+        let base = self.at.len();
+        self.at.push('.');
+        self.at.push_str(key);
+        let out = self.keyed(key, inner, depth);
+        self.at.truncate(base);
+        out
+    }
+
+    /// The single-key forms; the current path already ends in `.key`.
+    fn keyed(&mut self, key: &str, inner: &Value, depth: usize) -> Option<Cond> {
+        match key {
             "all" | "any" => {
                 let Some(items) = inner.as_array() else {
                     return self.err(
                         PackErrorKind::BadCondition,
-                        &here,
                         format!("`{key}` takes a list of conditions"),
                     );
                 };
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
+                let base = self.at.len();
                 for (i, item) in items.iter().enumerate() {
-                    match self.node(item, &format!("{here}[{i}]"), depth + 1) {
+                    // Writing to a String cannot fail.
+                    let _ = write!(self.at, "[{i}]");
+                    let c = self.node(item, depth + 1);
+                    self.at.truncate(base);
+                    match c {
                         Some(c) => out.push(c),
                         None => ok = false,
                     }
@@ -122,9 +200,7 @@ impl Compiler<'_, '_> {
                     Cond::Any(out)
                 })
             }
-            "not" => self
-                .node(inner, &here, depth + 1)
-                .map(|c| Cond::Not(Box::new(c))),
+            "not" => self.node(inner, depth + 1).map(|c| Cond::Not(Box::new(c))),
             "compatible" => {
                 let anchor = match inner.as_str() {
                     Some("page") => Anchor::Page,
@@ -133,7 +209,6 @@ impl Compiler<'_, '_> {
                     Some("purchased") => Anchor::Purchased,
                     _ => return self.err(
                         PackErrorKind::BadCondition,
-                        &here,
                         "`compatible` takes \"page\", \"cart\", \"page_or_cart\" or \"purchased\""
                             .into(),
                     ),
@@ -151,7 +226,7 @@ impl Compiler<'_, '_> {
                 let leaf = self.label(label.to_owned());
                 Some(Cond::Compatible { leaf, anchor })
             }
-            "cart_has" => self.cart_has(inner, &here),
+            "cart_has" => self.cart_has(inner),
             other => {
                 let hint = if OPERATORS.contains(&other) {
                     " (an operator needs a \"path\" beside it)"
@@ -160,7 +235,6 @@ impl Compiler<'_, '_> {
                 };
                 self.err(
                     PackErrorKind::BadCondition,
-                    &here,
                     format!("unknown condition `{other}`{hint}"),
                 )
             }
@@ -172,19 +246,18 @@ impl Compiler<'_, '_> {
         u32::try_from(self.labels.len() - 1).unwrap_or(u32::MAX)
     }
 
-    fn cart_has(&mut self, inner: &Value, at: &str) -> Option<Cond> {
+    fn cart_has(&mut self, inner: &Value) -> Option<Cond> {
         let Some(obj) = inner.as_object().filter(|o| o.len() == 1) else {
             return self.err(
                 PackErrorKind::BadCondition,
-                at,
                 "`cart_has` takes one of {\"sku\": …}, {\"category\": …}, {\"tag\": …}".into(),
             );
         };
         let (k, v) = obj.iter().next()?;
         let Some(s) = v.as_str() else {
-            return self.err(
+            return self.err_in(
                 PackErrorKind::TypeMismatch,
-                &format!("{at}.{k}"),
+                format_args!(".{k}"),
                 format!("`cart_has.{k}` takes a string"),
             );
         };
@@ -192,9 +265,9 @@ impl Compiler<'_, '_> {
             "sku" => match (self.scope.sku)(s) {
                 Some(i) => Has::Sku(i),
                 None => {
-                    return self.err(
+                    return self.err_in(
                         PackErrorKind::UnknownSku,
-                        &format!("{at}.sku"),
+                        format_args!(".sku"),
                         format!("sku `{s}` is not in the catalog"),
                     )
                 }
@@ -207,42 +280,43 @@ impl Compiler<'_, '_> {
                 } else {
                     PackErrorKind::UnknownCategory
                 };
-                return self.err(
+                return self.err_in(
                     kind,
-                    &format!("{at}.{k}"),
+                    format_args!(".{k}"),
                     format!("no product in the catalog has {k} `{s}`"),
                 );
             }
             _ => {
-                return self.err(
+                return self.err_in(
                     PackErrorKind::BadCondition,
-                    &format!("{at}.{k}"),
+                    format_args!(".{k}"),
                     format!("`cart_has` takes sku, category or tag, not `{k}`"),
                 )
             }
         };
-        let leaf = self.label(format!("cart has {k} {s}"));
+        let mut label = String::with_capacity("cart has ".len() + k.len() + 1 + s.len());
+        label.push_str("cart has ");
+        label.push_str(k);
+        label.push(' ');
+        label.push_str(s);
+        let leaf = self.label(label);
         Some(Cond::CartHas { leaf, has })
     }
 
-    fn resolve(&mut self, path: &str, at: &str) -> Option<(Field, ValueKind, Vec<String>)> {
+    /// Resolves a path; errors are reported at the current path (the leaf's `.path`).
+    fn resolve(&mut self, path: &str) -> Option<(Field, ValueKind, Allowed<'a>)> {
+        let answers = self.scope.answers;
         if let Some(key) = path.strip_prefix("answers.") {
-            let found = self
-                .scope
-                .answers
-                .iter()
-                .enumerate()
-                .find(|(_, (k, ..))| k == key);
+            let found = answers.iter().enumerate().find(|(_, (k, ..))| k == key);
             return match found {
                 Some((i, (_, kind, values))) => {
                     self.personal = true;
                     let idx = u16::try_from(i).unwrap_or(u16::MAX);
-                    Some((Field::Answer(idx, *kind), *kind, values.clone()))
+                    Some((Field::Answer(idx, *kind), *kind, Allowed::Answer(values)))
                 }
                 None => {
-                    self.err(
+                    self.err::<()>(
                         PackErrorKind::UnknownAnswer,
-                        at,
                         format!("answer `{key}` is not declared in the pack's `answers`"),
                     );
                     None
@@ -254,15 +328,12 @@ impl Compiler<'_, '_> {
                 if class == PathClass::Personal {
                     self.personal = true;
                 }
-                let allowed = path::allowed_values(field)
-                    .map(|v| v.iter().map(|s| (*s).to_owned()).collect())
-                    .unwrap_or_default();
+                let allowed = Allowed::Fixed(path::allowed_values(field).unwrap_or(&[]));
                 Some((field, kind, allowed))
             }
             None => {
-                self.err(
+                self.err::<()>(
                     PackErrorKind::UnknownPath,
-                    at,
                     format!("unknown signal path `{path}`"),
                 );
                 None
@@ -270,45 +341,75 @@ impl Compiler<'_, '_> {
         }
     }
 
-    fn leaf(&mut self, obj: &Map<String, Value>, at: &str) -> Option<Cond> {
-        let path_at = format!("{at}.path");
-        let Some(path) = obj.get("path").and_then(Value::as_str) else {
-            return self.err(
+    fn leaf(&mut self, obj: &Map<String, Value>, path: &Value) -> Option<Cond> {
+        let Some(path) = path.as_str() else {
+            return self.err_in(
                 PackErrorKind::BadCondition,
-                &path_at,
+                format_args!(".path"),
                 "`path` must be a string".into(),
             );
         };
-        let ops: Vec<(&String, &Value)> = obj.iter().filter(|(k, _)| *k != "path").collect();
-        let [(op, value)] = ops.as_slice() else {
+        let mut ops = obj.iter().filter(|(k, _)| *k != "path");
+        let (Some((op, value)), None) = (ops.next(), ops.next()) else {
             return self.err(
                 PackErrorKind::BadCondition,
-                at,
                 format!(
                     "a path test takes exactly one operator ({})",
                     OPERATORS.join(", ")
                 ),
             );
         };
-        let (field, kind, allowed) = self.resolve(path, &path_at)?;
-        let op_at = format!("{at}.{op}");
+        let base = self.at.len();
+        self.at.push_str(".path");
+        let resolved = self.resolve(path);
+        self.at.truncate(base);
+        let (field, kind, allowed) = resolved?;
+        self.at.push('.');
+        self.at.push_str(op);
+        let test = self.test(op, value, path, field, kind, allowed);
+        self.at.truncate(base);
+        let test = test?;
+        let mut label = String::with_capacity(path.len() + op.len() + 8);
+        label.push_str(path);
+        label.push(' ');
+        label.push_str(op);
+        label.push(' ');
+        match value {
+            Value::String(s) => label.push_str(s),
+            // Writing to a String cannot fail. This is `value.to_string()` without the copy; a
+            // number's own Display writes exactly what the JSON serializer would.
+            Value::Number(n) => {
+                let _ = write!(label, "{n}");
+            }
+            other => {
+                let _ = write!(label, "{other}");
+            }
+        }
+        let leaf = self.label(label);
+        Some(Cond::Path { leaf, field, test })
+    }
+
+    /// The test of a path leaf; errors are reported at the current path (the operator's).
+    fn test(
+        &mut self,
+        op: &str,
+        value: &Value,
+        path: &str,
+        field: Field,
+        kind: ValueKind,
+        allowed: Allowed<'_>,
+    ) -> Option<Test> {
         let mismatch = |want: &str| format!("`{op}` on `{path}` ({}) needs {want}", kind.name());
-        let test = match (op.as_str(), kind) {
+        let test = match (op, kind) {
             ("exists", _) => match value.as_bool() {
                 Some(b) => Test::Exists(b),
-                None => {
-                    return self.err(
-                        PackErrorKind::TypeMismatch,
-                        &op_at,
-                        mismatch("true or false"),
-                    )
-                }
+                None => return self.err(PackErrorKind::TypeMismatch, mismatch("true or false")),
             },
             ("eq" | "ne" | "lt" | "lte" | "gt" | "gte", ValueKind::Number) => {
                 let Some(n) = value.as_f64() else {
-                    return self.err(PackErrorKind::TypeMismatch, &op_at, mismatch("a number"));
+                    return self.err(PackErrorKind::TypeMismatch, mismatch("a number"));
                 };
-                let o = match op.as_str() {
+                let o = match op {
                     "eq" => NumOp::Eq,
                     "ne" => NumOp::Ne,
                     "lt" => NumOp::Lt,
@@ -328,18 +429,14 @@ impl Compiler<'_, '_> {
                     Some((lo, hi)) => {
                         return self.err(
                             PackErrorKind::BadValue,
-                            &op_at,
                             format!(
                             "`between` [{lo}, {hi}] is empty: the low bound is above the high one"
                         ),
                         )
                     }
                     None => {
-                        return self.err(
-                            PackErrorKind::TypeMismatch,
-                            &op_at,
-                            mismatch("[low, high] numbers"),
-                        )
+                        return self
+                            .err(PackErrorKind::TypeMismatch, mismatch("[low, high] numbers"))
                     }
                 }
             }
@@ -351,20 +448,16 @@ impl Compiler<'_, '_> {
                 match nums {
                     Some(n) => Test::NumIn(n),
                     None => {
-                        return self.err(
-                            PackErrorKind::TypeMismatch,
-                            &op_at,
-                            mismatch("a list of numbers"),
-                        )
+                        return self.err(PackErrorKind::TypeMismatch, mismatch("a list of numbers"))
                     }
                 }
             }
             ("eq" | "ne", ValueKind::String) => {
                 let Some(s) = value.as_str() else {
-                    return self.err(PackErrorKind::TypeMismatch, &op_at, mismatch("a string"));
+                    return self.err(PackErrorKind::TypeMismatch, mismatch("a string"));
                 };
-                self.check_value(field, &allowed, path, s, &op_at)?;
-                if op.as_str() == "eq" {
+                self.check_value(field, allowed, path, s)?;
+                if op == "eq" {
                     Test::StrEq(s.to_owned())
                 } else {
                     Test::StrNe(s.to_owned())
@@ -375,14 +468,15 @@ impl Compiler<'_, '_> {
                     .as_array()
                     .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect());
                 let Some(strs) = strs else {
-                    return self.err(
-                        PackErrorKind::TypeMismatch,
-                        &op_at,
-                        mismatch("a list of strings"),
-                    );
+                    return self.err(PackErrorKind::TypeMismatch, mismatch("a list of strings"));
                 };
+                let base = self.at.len();
                 for (i, s) in strs.iter().enumerate() {
-                    self.check_value(field, &allowed, path, s, &format!("{op_at}[{i}]"))?;
+                    // Writing to a String cannot fail.
+                    let _ = write!(self.at, "[{i}]");
+                    let checked = self.check_value(field, allowed, path, s);
+                    self.at.truncate(base);
+                    checked?;
                 }
                 if kind == ValueKind::List {
                     Test::ListAny(strs)
@@ -392,25 +486,20 @@ impl Compiler<'_, '_> {
             }
             ("eq" | "ne", ValueKind::Bool) => {
                 let Some(b) = value.as_bool() else {
-                    return self.err(
-                        PackErrorKind::TypeMismatch,
-                        &op_at,
-                        mismatch("true or false"),
-                    );
+                    return self.err(PackErrorKind::TypeMismatch, mismatch("true or false"));
                 };
-                Test::BoolEq(if op.as_str() == "eq" { b } else { !b })
+                Test::BoolEq(if op == "eq" { b } else { !b })
             }
             ("contains", ValueKind::List) => {
                 let Some(s) = value.as_str() else {
-                    return self.err(PackErrorKind::TypeMismatch, &op_at, mismatch("a string"));
+                    return self.err(PackErrorKind::TypeMismatch, mismatch("a string"));
                 };
-                self.check_value(field, &allowed, path, s, &op_at)?;
+                self.check_value(field, allowed, path, s)?;
                 Test::ListContains(s.to_owned())
             }
             (o, _) if OPERATORS.contains(&o) => {
                 return self.err(
                     PackErrorKind::TypeMismatch,
-                    &op_at,
                     format!(
                         "operator `{o}` does not apply to `{path}`, a {}",
                         kind.name()
@@ -420,7 +509,6 @@ impl Compiler<'_, '_> {
             (o, _) => {
                 return self.err(
                     PackErrorKind::BadCondition,
-                    &op_at,
                     format!(
                         "unknown operator `{o}` (expected one of {})",
                         OPERATORS.join(", ")
@@ -428,39 +516,33 @@ impl Compiler<'_, '_> {
                 )
             }
         };
-        let label = format!("{path} {op} {}", compact(value));
-        let leaf = self.label(label);
-        Some(Cond::Path { leaf, field, test })
+        Some(test)
     }
 
-    /// Checks a compared string against the path's allowed values and, for sku paths, the catalog.
+    /// Checks a compared string against the path's allowed values and, for sku paths, the
+    /// catalog; errors are reported at the current path.
     fn check_value(
         &mut self,
         field: Field,
-        allowed: &[String],
+        allowed: Allowed<'_>,
         path: &str,
         s: &str,
-        at: &str,
     ) -> Option<()> {
-        if !allowed.is_empty() && !allowed.iter().any(|a| a == s) {
-            self.err(
+        if !allowed.is_empty() && !allowed.contains(s) {
+            return self.err(
                 PackErrorKind::BadValue,
-                at,
                 format!("`{s}` is not a value `{path}` can take (one of {allowed:?})"),
             );
-            return None;
         }
         let is_sku = matches!(
             field,
             Field::PageProduct | Field::CartSkus | Field::LifecyclePurchased
         );
         if is_sku && (self.scope.sku)(s).is_none() {
-            self.err(
+            return self.err(
                 PackErrorKind::UnknownSku,
-                at,
                 format!("sku `{s}` is not in the catalog"),
             );
-            return None;
         }
         let is_category = matches!(
             field,
@@ -470,29 +552,18 @@ impl Compiler<'_, '_> {
                 | Field::CustomerCategoryMix
         );
         if is_category && !(self.scope.category)(s) {
-            self.err(
+            return self.err(
                 PackErrorKind::UnknownCategory,
-                at,
                 format!("no product in the catalog has category `{s}`"),
             );
-            return None;
         }
         if matches!(field, Field::PageTags | Field::CartTags) && !(self.scope.tag)(s) {
-            self.err(
+            return self.err(
                 PackErrorKind::UnknownTag,
-                at,
                 format!("no product in the catalog has tag `{s}`"),
             );
-            return None;
         }
         Some(())
-    }
-}
-
-fn compact(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
@@ -599,6 +670,28 @@ mod tests {
             json!({"path": "cart.value", "between": [10, 1]}),
         ));
         assert_eq!(k[0].0, PackErrorKind::BadValue);
+    }
+
+    #[test]
+    fn labels_quote_the_value_as_json_writes_it() {
+        for v in [
+            json!(50000),
+            json!(-3),
+            json!(1.5),
+            json!(1e21),
+            json!(0.1),
+            json!(u64::MAX),
+        ] {
+            let c = scope_compile(json!({"path": "cart.value", "gte": v})).unwrap();
+            assert_eq!(c.labels, vec![format!("cart.value gte {v}")]);
+        }
+        let c = scope_compile(json!({"path": "device", "in": ["mobile", "tablet"]})).unwrap();
+        assert_eq!(
+            c.labels,
+            vec![r#"device in ["mobile","tablet"]"#.to_owned()]
+        );
+        let c = scope_compile(json!({"path": "device", "eq": "mobile"})).unwrap();
+        assert_eq!(c.labels, vec!["device eq mobile".to_owned()]);
     }
 
     #[test]

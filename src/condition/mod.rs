@@ -8,6 +8,7 @@ mod compile;
 mod eval;
 pub mod path;
 
+pub(crate) use compile::compile_at;
 pub use compile::{compile, CompileScope, MAX_DEPTH};
 pub use eval::Facts;
 pub use path::{Field, PathClass, ValueKind};
@@ -90,6 +91,25 @@ impl Condition {
     /// Evaluates the condition.
     pub fn eval(&self, facts: &impl Facts) -> bool {
         eval::eval(&self.root, facts)
+    }
+
+    /// The values this condition compares `field` with (for example the dwell seconds a
+    /// page should re-decide at), appended to `out`.
+    pub fn thresholds(&self, field: Field, out: &mut Vec<f64>) {
+        fn walk(c: &Cond, field: Field, out: &mut Vec<f64>) {
+            match c {
+                Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| walk(c, field, out)),
+                Cond::Not(inner) => walk(inner, field, out),
+                Cond::Path { field: f, test, .. } if *f == field => match test {
+                    Test::Num(_, v) => out.push(*v),
+                    Test::Between(lo, hi) => out.extend([*lo, *hi]),
+                    Test::NumIn(vs) => out.extend(vs.iter().copied()),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        walk(&self.root, field, out);
     }
 
     /// Why the condition is false (call only when [`Condition::eval`] returned false).

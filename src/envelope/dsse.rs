@@ -1,5 +1,6 @@
 //! The DSSE-style envelope around a rule pack: its wire form, pre-authentication encoding, signing and verification.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 
@@ -58,10 +59,18 @@ pub struct Verified {
 /// DSSE v1 pre-authentication encoding:
 /// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, LEN being the ASCII decimal byte length.
 pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = pae_header(payload_type, payload.len(), payload.len());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Everything [`pae`] puts before the body: `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP`,
+/// with room for `extra` more bytes.
+fn pae_header(payload_type: &str, body_len: usize, extra: usize) -> Vec<u8> {
     let type_len = payload_type.len().to_string();
-    let body_len = payload.len().to_string();
+    let body_len = body_len.to_string();
     let mut out = Vec::with_capacity(
-        "DSSEv1".len() + 4 + type_len.len() + payload_type.len() + body_len.len() + payload.len(),
+        "DSSEv1".len() + 4 + type_len.len() + payload_type.len() + body_len.len() + extra,
     );
     out.extend_from_slice(b"DSSEv1 ");
     out.extend_from_slice(type_len.as_bytes());
@@ -70,8 +79,80 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
     out.push(b' ');
     out.extend_from_slice(body_len.as_bytes());
     out.push(b' ');
-    out.extend_from_slice(payload);
     out
+}
+
+/// Most bytes [`pae_header`] writes for [`PAYLOAD_TYPE`]: each LEN has at most 20 digits.
+const PAE_HEADER_ROOM: usize = "DSSEv1".len() + 4 + 20 + PAYLOAD_TYPE.len() + 20;
+
+/// A verified envelope's signed message, `pae(PAYLOAD_TYPE, payload)`, with the payload
+/// decoded straight into its place at the end (no copy of the payload is made).
+pub(crate) struct SignedMessage {
+    /// Unused room, then the message.
+    buf: Vec<u8>,
+    /// Where the payload starts in `buf`.
+    payload_at: usize,
+    /// The id of the trusted key whose signature verified.
+    key_id: String,
+}
+
+impl SignedMessage {
+    /// The exact bytes that were signed.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.buf.get(self.payload_at..).unwrap_or_default()
+    }
+
+    /// The id of the trusted key whose signature verified.
+    pub(crate) fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    fn into_verified(mut self) -> Verified {
+        self.buf.drain(..self.payload_at.min(self.buf.len()));
+        Verified {
+            payload: self.buf,
+            key_id: self.key_id,
+        }
+    }
+}
+
+/// Decodes the base64 payload into a buffer holding `pae(PAYLOAD_TYPE, payload)` at its end.
+/// Returns the buffer, where the message starts in it and where the payload starts in it.
+fn decode_payload_into_pae(text: &str) -> Result<(Vec<u8>, usize, usize), EnvelopeError> {
+    let mut buf = Vec::with_capacity(PAE_HEADER_ROOM + text.len() / 4 * 3 + 3);
+    buf.resize(PAE_HEADER_ROOM, 0);
+    payload_engine()
+        .decode_vec(text, &mut buf)
+        .map_err(|_| EnvelopeError::BadBase64 {
+            field: "payload".to_owned(),
+        })?;
+    let body_len = buf.len().saturating_sub(PAE_HEADER_ROOM);
+    let header = pae_header(PAYLOAD_TYPE, body_len, 0);
+    let start = PAE_HEADER_ROOM.saturating_sub(header.len());
+    match buf.get_mut(start..PAE_HEADER_ROOM) {
+        Some(room) if room.len() == header.len() => {
+            room.copy_from_slice(&header);
+            Ok((buf, start, PAE_HEADER_ROOM))
+        }
+        // Unreachable (the room fits any length), but never panic: build it the plain way.
+        _ => {
+            let payload = buf.split_off(PAE_HEADER_ROOM.min(buf.len()));
+            Ok((pae(PAYLOAD_TYPE, &payload), 0, header.len()))
+        }
+    }
+}
+
+/// The base64 engine for the payload: standard, padded, canonical, as [`STANDARD`]; on x86-64
+/// and aarch64 the crate's SIMD decoder (same checks, the same scalar code for the last quad).
+fn payload_engine() -> impl base64::Engine {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    {
+        base64::engine::Simd::standard(base64::engine::general_purpose::PAD)
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        STANDARD
+    }
 }
 
 /// Signs `payload` and returns the envelope as pretty JSON with one signature.
@@ -93,7 +174,7 @@ pub fn sign(payload: &[u8], key: &SecretKey) -> String {
 /// its payload is not base64.
 pub fn add_signature(envelope_json: &[u8], key: &SecretKey) -> Result<String, EnvelopeError> {
     let mut envelope = parse_envelope(envelope_json)?;
-    check_payload_type(&envelope)?;
+    check_payload_type(&envelope.payload_type)?;
     let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
     let fresh = signature_for(&payload, key);
     let keyid = fresh.keyid.clone();
@@ -129,15 +210,27 @@ pub fn verify(
     trusted: &TrustedKeys,
     max_bytes: usize,
 ) -> Result<Verified, EnvelopeError> {
+    verify_message(bytes, trusted, max_bytes).map(SignedMessage::into_verified)
+}
+
+/// [`verify`], handing back the signed message with the payload inside it (no copy).
+pub(crate) fn verify_message(
+    bytes: &[u8],
+    trusted: &TrustedKeys,
+    max_bytes: usize,
+) -> Result<SignedMessage, EnvelopeError> {
     if bytes.len() > max_bytes {
         return Err(EnvelopeError::TooLarge {
             size: bytes.len(),
             max: max_bytes,
         });
     }
-    let envelope = parse_envelope(bytes)?;
-    check_payload_type(&envelope)?;
-    let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
+    let envelope: EnvelopeRef<'_> =
+        serde_json::from_slice(bytes).map_err(|e| EnvelopeError::Malformed {
+            reason: e.to_string(),
+        })?;
+    check_payload_type(&envelope.payload_type)?;
+    let (buf, message_at, payload_at) = decode_payload_into_pae(&envelope.payload)?;
 
     if envelope.signatures.len() > MAX_SIGNATURES {
         return Err(EnvelopeError::TooManySignatures {
@@ -148,15 +241,15 @@ pub fn verify(
     for (i, entry) in envelope.signatures.iter().enumerate() {
         let raw = decode_base64(&entry.sig, || format!("signatures[{i}].sig"))?;
         let raw = <[u8; 64]>::try_from(raw).map_err(|_| EnvelopeError::BadSignature {
-            key_id: entry.keyid.clone(),
+            key_id: entry.keyid.to_string(),
         })?;
-        signatures.push((entry.keyid.as_str(), Signature::from_bytes(&raw)));
+        signatures.push((&*entry.keyid, Signature::from_bytes(&raw)));
     }
     if signatures.is_empty() {
         return Err(EnvelopeError::NoSignatures);
     }
 
-    let message = pae(PAYLOAD_TYPE, &payload);
+    let message = buf.get(message_at..).unwrap_or_default();
     let mut first_failure: Option<&str> = None;
     for (keyid, signature) in &signatures {
         let Some(key) = trusted.get(keyid) else {
@@ -164,11 +257,12 @@ pub fn verify(
         };
         if key
             .verifying_key()
-            .verify_strict(&message, signature)
+            .verify_strict(message, signature)
             .is_ok()
         {
-            return Ok(Verified {
-                payload,
+            return Ok(SignedMessage {
+                buf,
+                payload_at,
                 key_id: key.key_id().to_owned(),
             });
         }
@@ -205,12 +299,12 @@ fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
     })
 }
 
-fn check_payload_type(envelope: &Envelope) -> Result<(), EnvelopeError> {
-    if envelope.payload_type == PAYLOAD_TYPE {
+fn check_payload_type(payload_type: &str) -> Result<(), EnvelopeError> {
+    if payload_type == PAYLOAD_TYPE {
         Ok(())
     } else {
         Err(EnvelopeError::WrongPayloadType {
-            found: envelope.payload_type.clone(),
+            found: payload_type.to_owned(),
         })
     }
 }
@@ -272,7 +366,53 @@ fn push_json_string(out: &mut String, text: &str) {
 const ENVELOPE_FIELDS: &[&str] = &["payloadType", "payload", "signatures"];
 const SIGNATURE_FIELDS: &[&str] = &["keyid", "sig"];
 
+/// The envelope as read, with the same strict shape as [`Envelope`]; strings are borrowed from
+/// the input where they have no escapes (the payload is most of the envelope: `verify` does not
+/// copy it).
+struct EnvelopeRef<'a> {
+    payload_type: Cow<'a, str>,
+    payload: Cow<'a, str>,
+    signatures: Vec<SignatureRef<'a>>,
+}
+
+struct SignatureRef<'a> {
+    keyid: Cow<'a, str>,
+    sig: Cow<'a, str>,
+}
+
+impl EnvelopeRef<'_> {
+    fn into_owned(self) -> Envelope {
+        Envelope {
+            payload_type: self.payload_type.into_owned(),
+            payload: self.payload.into_owned(),
+            signatures: self
+                .signatures
+                .into_iter()
+                .map(|s| EnvelopeSignature {
+                    keyid: s.keyid.into_owned(),
+                    sig: s.sig.into_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        EnvelopeRef::deserialize(deserializer).map(EnvelopeRef::into_owned)
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvelopeSignature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SignatureRef::deserialize(deserializer).map(|s| EnvelopeSignature {
+            keyid: s.keyid.into_owned(),
+            sig: s.sig.into_owned(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvelopeRef<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(EnvelopeVisitor)
     }
@@ -281,15 +421,15 @@ impl<'de> Deserialize<'de> for Envelope {
 struct EnvelopeVisitor;
 
 impl<'de> Visitor<'de> for EnvelopeVisitor {
-    type Value = Envelope;
+    type Value = EnvelopeRef<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an envelope object with payloadType, payload and signatures")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
-        let mut payload_type = None;
-        let mut payload = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvelopeRef<'de>, A::Error> {
+        let mut payload_type: Option<Text<'de>> = None;
+        let mut payload: Option<Text<'de>> = None;
         let mut signatures = None;
         while let Some(name) = map.next_key::<String>()? {
             match name.as_str() {
@@ -299,15 +439,19 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 other => return Err(de::Error::unknown_field(other, ENVELOPE_FIELDS)),
             }
         }
-        Ok(Envelope {
-            payload_type: payload_type.ok_or_else(|| de::Error::missing_field("payloadType"))?,
-            payload: payload.ok_or_else(|| de::Error::missing_field("payload"))?,
+        Ok(EnvelopeRef {
+            payload_type: payload_type
+                .ok_or_else(|| de::Error::missing_field("payloadType"))?
+                .0,
+            payload: payload
+                .ok_or_else(|| de::Error::missing_field("payload"))?
+                .0,
             signatures: signatures.ok_or_else(|| de::Error::missing_field("signatures"))?,
         })
     }
 }
 
-impl<'de> Deserialize<'de> for EnvelopeSignature {
+impl<'de> Deserialize<'de> for SignatureRef<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(SignatureVisitor)
     }
@@ -316,15 +460,15 @@ impl<'de> Deserialize<'de> for EnvelopeSignature {
 struct SignatureVisitor;
 
 impl<'de> Visitor<'de> for SignatureVisitor {
-    type Value = EnvelopeSignature;
+    type Value = SignatureRef<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a signature object with keyid and sig")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvelopeSignature, A::Error> {
-        let mut keyid = None;
-        let mut sig = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignatureRef<'de>, A::Error> {
+        let mut keyid: Option<Text<'de>> = None;
+        let mut sig: Option<Text<'de>> = None;
         while let Some(name) = map.next_key::<String>()? {
             match name.as_str() {
                 "keyid" => next_value_once(&mut map, &mut keyid, "keyid")?,
@@ -332,10 +476,54 @@ impl<'de> Visitor<'de> for SignatureVisitor {
                 other => return Err(de::Error::unknown_field(other, SIGNATURE_FIELDS)),
             }
         }
-        Ok(EnvelopeSignature {
-            keyid: keyid.ok_or_else(|| de::Error::missing_field("keyid"))?,
-            sig: sig.ok_or_else(|| de::Error::missing_field("sig"))?,
+        Ok(SignatureRef {
+            keyid: keyid.ok_or_else(|| de::Error::missing_field("keyid"))?.0,
+            sig: sig.ok_or_else(|| de::Error::missing_field("sig"))?.0,
         })
+    }
+}
+
+/// A string field, borrowed when the input allows. Accepts exactly what `String` accepts, with
+/// the same "expected a string" error.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_string(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => Ok(Text(Cow::Owned(s.to_owned()))),
+            Err(_) => Err(de::Error::invalid_value(de::Unexpected::Bytes(v), &self)),
+        }
+    }
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+        match String::from_utf8(v) {
+            Ok(s) => Ok(Text(Cow::Owned(s))),
+            Err(e) => Err(de::Error::invalid_value(
+                de::Unexpected::Bytes(&e.into_bytes()),
+                &self,
+            )),
+        }
     }
 }
 
@@ -522,5 +710,60 @@ mod tests {
             64
         );
         assert_eq!(text, serde_json::to_string_pretty(&envelope).unwrap());
+    }
+
+    #[test]
+    fn verify_reads_escaped_strings_and_hands_back_the_payload() {
+        let key = SecretKey::from_seed([3; 32]);
+        let trusted = TrustedKeys::new(vec![key.public_key()]);
+        let payload: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+        let text = sign(&payload, &key);
+        // Strings borrowed from the input; then the same envelope with escapes (so copied).
+        let escaped = text.replace('/', "\\/").replace("xk1-", "xk1\\u002d");
+        assert!(escaped.contains("application\\/vnd") && escaped.contains("xk1\\u002d"));
+        assert!(
+            escaped.matches("\\/").count() > 3,
+            "the payload and signature have escapes"
+        );
+        for input in [&text, &escaped] {
+            let verified = verify(input.as_bytes(), &trusted, DEFAULT_MAX_ENVELOPE_BYTES).unwrap();
+            assert_eq!(verified.payload, payload);
+            assert_eq!(verified.key_id, key.public_key().key_id());
+            let message =
+                verify_message(input.as_bytes(), &trusted, DEFAULT_MAX_ENVELOPE_BYTES).unwrap();
+            assert_eq!(message.payload(), payload.as_slice());
+        }
+    }
+
+    #[test]
+    fn payload_is_decoded_into_the_pae() {
+        for len in [0usize, 1, 2, 3, 63, 64, 65, 1000, 100_000] {
+            let payload: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let (buf, message_at, payload_at) =
+                decode_payload_into_pae(&STANDARD.encode(&payload)).unwrap();
+            assert_eq!(&buf[message_at..], pae(PAYLOAD_TYPE, &payload).as_slice());
+            assert_eq!(&buf[payload_at..], payload.as_slice());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn payload_engine_accepts_exactly_what_standard_accepts(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..3),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            let mut text = STANDARD.encode(&bytes).into_bytes();
+            for (at, byte) in edits {
+                if !text.is_empty() {
+                    let at = at % text.len();
+                    text[at] = byte;
+                }
+            }
+            if let Some(cut) = cut {
+                text.truncate(cut % (text.len() + 1));
+            }
+            prop_assert_eq!(payload_engine().decode(&text).ok(), STANDARD.decode(&text).ok());
+        }
     }
 }

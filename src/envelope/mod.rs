@@ -13,6 +13,7 @@ mod dsse;
 mod error;
 mod keys;
 
+pub(crate) use dsse::verify_message;
 pub use dsse::{
     add_signature, pae, sign, verify, Envelope, EnvelopeSignature, Verified,
     DEFAULT_MAX_ENVELOPE_BYTES, MAX_SIGNATURES, PAYLOAD_TYPE,

@@ -3,6 +3,7 @@
 //! Every problem is collected, each naming its offer and JSON path.
 
 use super::error::{PackError, PackErrorKind as K, PackErrors};
+use super::hash::{FastMap, FastSet};
 use super::index::CandidateIndex;
 use super::money::format_money;
 use super::source::*;
@@ -14,7 +15,8 @@ use super::{
 };
 use crate::condition::{self, CompileScope, Condition, ValueKind};
 use crate::PACK_FORMAT;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 
 /// Most placements a pack may use (built-in plus declared): they are kept as bits of a u64.
 pub const MAX_PLACEMENTS: usize = 64;
@@ -25,6 +27,28 @@ pub const MAX_ID_LEN: usize = 64;
 
 /// Parses pack JSON, reporting the JSON path of a shape error.
 pub fn parse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
+    // Errors are rare: parse without path tracking first, and only when that fails parse again
+    // with it to build the error. Both runs use the same deserializer on the same bytes, so the
+    // second fails exactly where the first did.
+    match parse_untracked(bytes) {
+        Some(src) => Ok(src),
+        None => parse_tracked(bytes),
+    }
+}
+
+/// The fast path of [`parse`]: the same deserializer and trailing-characters check, without
+/// recording the JSON path. The text is checked to be UTF-8 once, up front, rather than string
+/// by string. `None` for anything it refuses; [`parse_tracked`] then reports why.
+fn parse_untracked(bytes: &[u8]) -> Option<PackSource> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let src = <PackSource as serde::Deserialize>::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(src)
+}
+
+/// The error path of [`parse`]: records where in the document the shape error is.
+fn parse_tracked(bytes: &[u8]) -> Result<PackSource, PackErrors> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let src: Result<PackSource, _> = serde_path_to_error::deserialize(&mut *de);
     // Anything after the pack (a second document, junk) is an error, as in `JSON.parse`: the
@@ -77,6 +101,16 @@ impl Ctx {
     }
 }
 
+/// `list[i]`: the JSON path of a list item, formatted only when an error names it.
+#[derive(Clone, Copy)]
+struct Item(&'static str, usize);
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_ID_LEN
@@ -84,7 +118,7 @@ fn valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-fn check_url(ctx: &mut Ctx, url: &Option<String>, at: String) {
+fn check_url(ctx: &mut Ctx, url: Option<&str>, at: Item, field: &str) {
     if let Some(u) = url {
         // https, or root-relative ("/img/x.svg": same origin, same scheme as the page).
         let rest = u
@@ -97,7 +131,7 @@ fn check_url(ctx: &mut Ctx, url: &Option<String>, at: String) {
             ctx.push(
                 K::InsecureUrl,
                 None,
-                at,
+                format!("{at}.{field}"),
                 format!("`{u}` is neither an https URL nor a root-relative path"),
             );
         }
@@ -115,7 +149,13 @@ pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
 }
 
 /// Checks that day and week caps can be counted by the bounded ledger.
-fn check_caps(ctx: &mut Ctx, offer: Option<&str>, c: &CapsSource, at: &str, max: usize) {
+fn check_caps(
+    ctx: &mut Ctx,
+    offer: Option<&str>,
+    c: &CapsSource,
+    at: &dyn fmt::Display,
+    max: usize,
+) {
     for (name, v) in [("day", c.day), ("week", c.week)] {
         if let Some(v) = v.filter(|v| *v as usize > max) {
             ctx.push(
@@ -136,7 +176,14 @@ fn caps(c: &CapsSource) -> Caps {
     }
 }
 
+/// Checks and compiles a parsed pack. [`compile_owned`] does the same without copying the
+/// source's strings.
 pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
+    compile_owned(src.clone())
+}
+
+/// [`compile`], taking the source by value: its strings move into the pack.
+pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
     let mut ctx = Ctx { errors: Vec::new() };
     if src.format != PACK_FORMAT {
         return Err(PackErrors::one(PackError::new(
@@ -149,10 +196,19 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             ),
         )));
     }
-    let header = header(&mut ctx, &src.header);
+    let PackSource {
+        format: _,
+        header: header_src,
+        catalog,
+        compatibility,
+        answers: answer_src,
+        offers: offer_src,
+        policy,
+    } = src;
+    let header = header(&mut ctx, &header_src);
 
     // Catalog.
-    if src.catalog.is_empty() {
+    if catalog.is_empty() {
         ctx.push(
             K::EmptyCatalog,
             None,
@@ -160,10 +216,11 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             "the catalog is empty: a pack needs at least one product",
         );
     }
-    let mut products = Vec::with_capacity(src.catalog.len());
-    let mut sku_index: HashMap<String, u32> = HashMap::with_capacity(src.catalog.len());
-    for (i, p) in src.catalog.iter().enumerate() {
-        let at = format!("catalog[{i}]");
+    let mut products = Vec::with_capacity(catalog.len());
+    let mut sku_index: FastMap<String, u32> =
+        FastMap::with_capacity_and_hasher(catalog.len(), Default::default());
+    for (i, p) in catalog.into_iter().enumerate() {
+        let at = Item("catalog", i);
         if !valid_id(&p.sku) {
             ctx.push(
                 K::BadValue,
@@ -225,29 +282,27 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
                 format!("product `{}` has negative stock", p.sku),
             );
         }
-        check_url(&mut ctx, &p.image, format!("{at}.image"));
-        check_url(&mut ctx, &p.url, format!("{at}.url"));
+        check_url(&mut ctx, p.image.as_deref(), at, "image");
+        check_url(&mut ctx, p.url.as_deref(), at, "url");
+        let price = u64::try_from(p.price.amount).unwrap_or(0);
+        let price_display = format_money(price, &p.price.currency);
         products.push(Product {
-            sku: p.sku.clone(),
-            name: p.name.clone(),
-            category: p.category.clone(),
-            tags: p.tags.clone(),
-            price: u64::try_from(p.price.amount).unwrap_or(0),
-            currency: p.price.currency.clone(),
-            price_display: format_money(
-                u64::try_from(p.price.amount).unwrap_or(0),
-                &p.price.currency,
-            ),
-            image: p.image.clone(),
-            url: p.url.clone(),
+            sku: p.sku,
+            name: p.name,
+            category: p.category,
+            tags: p.tags,
+            price,
+            currency: p.price.currency,
+            price_display,
+            image: p.image,
+            url: p.url,
             stock: p.stock,
         });
     }
 
     // Declared answers.
-    let answers: Vec<(String, ValueKind, Vec<String>)> = src
-        .answers
-        .iter()
+    let answers: Vec<(String, ValueKind, Vec<String>)> = answer_src
+        .into_iter()
         .map(|(k, a)| {
             let kind = match a.kind {
                 AnswerType::String => ValueKind::String,
@@ -262,7 +317,7 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
                     "only string answers take a list of values",
                 );
             }
-            (k.clone(), kind, a.values.clone())
+            (k, kind, a.values)
         })
         .collect();
 
@@ -274,7 +329,7 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             stage: *s,
         })
         .collect();
-    for (name, stage) in &src.policy.placements {
+    for (name, stage) in &policy.placements {
         if placements.iter().any(|p| p.name == *name) {
             ctx.push(
                 K::Duplicate,
@@ -312,9 +367,8 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             .map(|i| 1u64 << i)
     };
 
-    let categories: std::collections::HashSet<&str> =
-        products.iter().map(|p| p.category.as_str()).collect();
-    let tags: std::collections::HashSet<&str> = products
+    let categories: FastSet<&str> = products.iter().map(|p| p.category.as_str()).collect();
+    let tags: FastSet<&str> = products
         .iter()
         .flat_map(|p| p.tags.iter().map(String::as_str))
         .collect();
@@ -329,8 +383,8 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
     };
     // Compatibility, merged per add-on.
     let mut compat: Vec<Option<Compat>> = vec![None; products.len()];
-    for (i, c) in src.compatibility.iter().enumerate() {
-        let at = format!("compatibility[{i}]");
+    for (i, c) in compatibility.into_iter().enumerate() {
+        let at = Item("compatibility", i);
         let Some(&addon) = sku_index.get(&c.addon) else {
             ctx.push(
                 K::UnknownSku,
@@ -342,12 +396,10 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         };
         let req = c
             .requires
-            .as_ref()
-            .map(|s| selector(&mut ctx, &known, s, format!("{at}.requires")));
+            .map(|s| selector(&mut ctx, &known, s, &format_args!("{at}.requires")));
         let exc = c
             .excludes
-            .as_ref()
-            .map(|s| selector(&mut ctx, &known, s, format!("{at}.excludes")));
+            .map(|s| selector(&mut ctx, &known, s, &format_args!("{at}.excludes")));
         if let Some(slot) = compat.get_mut(addon as usize) {
             let entry = slot.get_or_insert_with(Compat::default);
             merge(&mut entry.requires, req);
@@ -356,8 +408,9 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
     }
 
     // Offers: ids first, so `after` can point forwards.
-    let mut offer_index: HashMap<String, u32> = HashMap::with_capacity(src.offers.len());
-    for (i, o) in src.offers.iter().enumerate() {
+    let mut offer_index: FastMap<String, u32> =
+        FastMap::with_capacity_and_hasher(offer_src.len(), Default::default());
+    for (i, o) in offer_src.iter().enumerate() {
         if !valid_id(&o.id) {
             ctx.push(
                 K::BadValue,
@@ -379,7 +432,7 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         }
     }
 
-    let bundle_placements = match &src.policy.bundle_placements {
+    let bundle_placements = match &policy.bundle_placements {
         None => placement_bit("product").unwrap_or(0) | placement_bit("cart").unwrap_or(0),
         Some(list) => {
             let mut bits = 0;
@@ -398,12 +451,14 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         }
     };
 
-    let mut offers = Vec::with_capacity(src.offers.len());
-    for (i, o) in src.offers.iter().enumerate() {
+    let mut offers = Vec::with_capacity(offer_src.len());
+    let mut path = String::new();
+    for (i, o) in offer_src.into_iter().enumerate() {
         if let Some(offer) = compile_offer(
             &mut ctx,
             i,
             o,
+            &mut path,
             &products,
             &sku_index,
             &offer_index,
@@ -419,9 +474,9 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
     }
 
     // Bundle families and the per-category limit.
-    let max_bundles = src.policy.max_bundles_per_category.unwrap_or(3);
+    let max_bundles = policy.max_bundles_per_category.unwrap_or(3);
     let mut by_category: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut families: HashMap<String, Vec<(Tier, u32)>> = HashMap::new();
+    let mut families: FastMap<&str, Vec<(Tier, u32)>> = FastMap::default();
     for (i, o) in offers.iter().enumerate() {
         if let Some(b) = &o.bundle {
             by_category
@@ -429,7 +484,7 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
                 .or_default()
                 .push(o.id.as_str());
             families
-                .entry(b.name.clone())
+                .entry(b.name.as_str())
                 .or_default()
                 .push((b.tier, u32::try_from(i).unwrap_or(u32::MAX)));
         }
@@ -448,17 +503,24 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             );
         }
     }
-    for o in offers.iter_mut() {
-        if let Some(b) = &mut o.bundle {
-            if let Some(f) = families.get(&b.name) {
-                let mut f = f.clone();
-                f.sort();
-                b.family = f.into_iter().map(|(_, i)| i).collect();
-            }
+    for f in families.values_mut() {
+        f.sort();
+    }
+    let family_of: Vec<Option<Vec<u32>>> = offers
+        .iter()
+        .map(|o| {
+            let b = o.bundle.as_ref()?;
+            let f = families.get(b.name.as_str())?;
+            Some(f.iter().map(|&(_, i)| i).collect())
+        })
+        .collect();
+    for (o, f) in offers.iter_mut().zip(family_of) {
+        if let (Some(b), Some(f)) = (&mut o.bundle, f) {
+            b.family = f;
         }
     }
 
-    let mut groups: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut groups: FastMap<&str, Vec<u32>> = FastMap::default();
     for (i, o) in offers.iter().enumerate() {
         if let Some(g) = &o.group {
             groups
@@ -485,25 +547,25 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
     check_caps(
         &mut ctx,
         None,
-        &src.policy.caps,
-        "policy.caps",
+        &policy.caps,
+        &"policy.caps",
         crate::ledger::MAX_LOG,
     );
-    for (name, c) in &src.policy.placement_caps {
+    for (name, c) in &policy.placement_caps {
         check_caps(
             &mut ctx,
             None,
             c,
-            &format!("policy.placement_caps.{name}"),
+            &format_args!("policy.placement_caps.{name}"),
             crate::ledger::MAX_LOG,
         );
     }
-    let policy = Policy {
-        caps: caps(&src.policy.caps),
+    let policy_out = Policy {
+        caps: caps(&policy.caps),
         placement_caps: placements
             .iter()
             .map(|p| {
-                src.policy
+                policy
                     .placement_caps
                     .get(&p.name)
                     .map(caps)
@@ -512,10 +574,10 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
             .collect(),
         max_bundles_per_category: max_bundles,
         bundle_placements,
-        motivation_bonus: src.policy.motivation_bonus.unwrap_or(10),
-        onboarding_secs: i64::from(src.policy.onboarding_hours.unwrap_or(24)) * 3600,
+        motivation_bonus: policy.motivation_bonus.unwrap_or(10),
+        onboarding_secs: i64::from(policy.onboarding_hours.unwrap_or(24)) * 3600,
     };
-    for name in src.policy.placement_caps.keys() {
+    for name in policy.placement_caps.keys() {
         if placement_bit(name).is_none() {
             ctx.push(
                 K::UnknownPlacement,
@@ -544,7 +606,7 @@ pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
         answers,
         offers,
         placements,
-        policy,
+        policy: policy_out,
         compat,
         sku_index,
         offer_index,
@@ -643,17 +705,17 @@ struct Known<'a> {
     tag: &'a dyn Fn(&str) -> bool,
 }
 
-fn selector(ctx: &mut Ctx, known: &Known<'_>, s: &SelectorSource, at: String) -> Selector {
-    let mut out = Selector {
-        skus: Vec::new(),
-        categories: s.categories.clone(),
-        tags: s.tags.clone(),
-    };
+fn selector(
+    ctx: &mut Ctx,
+    known: &Known<'_>,
+    s: SelectorSource,
+    at: &dyn fmt::Display,
+) -> Selector {
     if s.skus.is_empty() && s.categories.is_empty() && s.tags.is_empty() {
         ctx.push(
             K::BadValue,
             None,
-            at.clone(),
+            at.to_string(),
             "an empty selector matches nothing: name skus, categories or tags, or leave it out",
         );
     }
@@ -677,9 +739,10 @@ fn selector(ctx: &mut Ctx, known: &Known<'_>, s: &SelectorSource, at: String) ->
             );
         }
     }
+    let mut skus = Vec::with_capacity(s.skus.len());
     for (i, sku) in s.skus.iter().enumerate() {
         match (known.sku)(sku) {
-            Some(x) => out.skus.push(x),
+            Some(x) => skus.push(x),
             None => ctx.push(
                 K::UnknownSku,
                 None,
@@ -688,7 +751,11 @@ fn selector(ctx: &mut Ctx, known: &Known<'_>, s: &SelectorSource, at: String) ->
             ),
         }
     }
-    out
+    Selector {
+        skus,
+        categories: s.categories,
+        tags: s.tags,
+    }
 }
 
 fn merge(into: &mut Option<Selector>, add: Option<Selector>) {
@@ -703,14 +770,22 @@ fn merge(into: &mut Option<Selector>, add: Option<Selector>) {
     }
 }
 
+/// Where an offer's default title comes from.
+enum Named {
+    Nothing,
+    Item(u32),
+    Bundle,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_offer(
     ctx: &mut Ctx,
     i: usize,
-    o: &OfferSource,
+    o: OfferSource,
+    path: &mut String,
     products: &[Product],
-    skus: &HashMap<String, u32>,
-    offers: &HashMap<String, u32>,
+    skus: &FastMap<String, u32>,
+    offers: &FastMap<String, u32>,
     answers: &[(String, ValueKind, Vec<String>)],
     sku_lookup: &dyn Fn(&str) -> Option<u32>,
     has_category: &dyn Fn(&str) -> bool,
@@ -719,15 +794,14 @@ fn compile_offer(
     bundle_placements: u64,
 ) -> Option<Offer> {
     let before = ctx.errors.len();
-    let at = format!("offers[{i}]");
+    let at = Item("offers", i);
     let id = Some(o.id.as_str());
-    let prod = |x: u32| products.get(x as usize);
 
     // What it sells.
     let mut item = None;
     let mut bundle = None;
     let mut sells = Vec::new();
-    let mut name = String::new();
+    let mut named = Named::Nothing;
     match o.kind {
         OfferKind::Addon => {
             if o.bundle.is_some() {
@@ -749,7 +823,7 @@ fn compile_offer(
                     Some(&x) => {
                         item = Some(x);
                         sells.push(x);
-                        name = prod(x).map(|p| p.name.clone()).unwrap_or_default();
+                        named = Named::Item(x);
                     }
                     None => ctx.push(
                         K::UnknownSku,
@@ -769,7 +843,7 @@ fn compile_offer(
                     "a bundle offer has `bundle`, not `item`",
                 );
             }
-            match &o.bundle {
+            match o.bundle {
                 None => ctx.push(
                     K::BadValue,
                     id,
@@ -777,7 +851,7 @@ fn compile_offer(
                     "a bundle offer needs `bundle`",
                 ),
                 Some(b) => {
-                    bundle = compile_bundle(ctx, &at, id, b, products, skus);
+                    bundle = compile_bundle(ctx, at, id, b, products, skus);
                     if let Some(b) = &bundle {
                         sells = b
                             .items
@@ -785,7 +859,7 @@ fn compile_offer(
                             .copied()
                             .filter(|x| Some(*x) != b.anchor)
                             .collect();
-                        name = b.name.clone();
+                        named = Named::Bundle;
                     }
                 }
             }
@@ -828,7 +902,7 @@ fn compile_offer(
         ctx,
         id,
         &o.caps,
-        &format!("{at}.caps"),
+        &format_args!("{at}.caps"),
         crate::ledger::MAX_SHOWN_PER_OFFER,
     );
 
@@ -843,18 +917,27 @@ fn compile_offer(
                 category: has_category,
                 tag: has_tag,
             };
-            condition::compile(&v.0, &format!("{at}.when"), &scope, &mut ctx.errors)
+            path.clear();
+            // Writing to a String cannot fail.
+            let _ = write!(path, "{at}.when");
+            condition::compile_at(&v.0, path, &scope, &mut ctx.errors)
         }
     };
     let because = o.because.as_deref().and_then(|t| {
-        Template::parse(t, answers, &o.id, &format!("{at}.because"), &mut ctx.errors)
-    });
-    let because_contextual = o.because_contextual.as_deref().and_then(|t| {
-        let tpl = Template::parse(
+        Template::parse_at(
             t,
             answers,
             &o.id,
-            &format!("{at}.because_contextual"),
+            &format_args!("{at}.because"),
+            &mut ctx.errors,
+        )
+    });
+    let because_contextual = o.because_contextual.as_deref().and_then(|t| {
+        let tpl = Template::parse_at(
+            t,
+            answers,
+            &o.id,
+            &format_args!("{at}.because_contextual"),
             &mut ctx.errors,
         )?;
         if tpl.personal {
@@ -940,25 +1023,36 @@ fn compile_offer(
     }
     let condition = condition?;
     let personal = o.consent == ConsentNeed::Personalization || condition.personal;
+    let title = match o.title {
+        Some(t) => t,
+        None => match named {
+            Named::Nothing => String::new(),
+            Named::Item(x) => products
+                .get(x as usize)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            Named::Bundle => bundle.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        },
+    };
     Some(Offer {
-        id: o.id.clone(),
+        id: o.id,
         kind: o.kind,
         item,
         bundle,
         placements,
         stage: o.need.stage,
         motivation: o.need.motivation,
-        title: o.title.clone().unwrap_or(name),
-        benefit: o.benefit.clone(),
+        title,
+        benefit: o.benefit,
         because,
         because_contextual,
-        cta: o.cta.clone().unwrap_or_else(|| "Add".to_owned()),
+        cta: o.cta.unwrap_or_else(|| "Add".to_owned()),
         priority: o.priority,
         margin: o.margin,
         caps: caps(&o.caps),
         cooldown_secs: i64::from(o.cooldown_hours.unwrap_or(DEFAULT_COOLDOWN_HOURS)) * 3600,
         after,
-        group: o.group.clone(),
+        group: o.group,
         group_peers: Vec::new(),
         window,
         personal,
@@ -969,11 +1063,11 @@ fn compile_offer(
 
 fn compile_bundle(
     ctx: &mut Ctx,
-    at: &str,
+    at: Item,
     id: Option<&str>,
-    b: &BundleSource,
+    b: BundleSource,
     products: &[Product],
-    skus: &HashMap<String, u32>,
+    skus: &FastMap<String, u32>,
 ) -> Option<Bundle> {
     let before = ctx.errors.len();
     if b.name.trim().is_empty() {
@@ -1080,7 +1174,6 @@ fn compile_bundle(
     }
     let category = b
         .category
-        .clone()
         .or_else(|| anchor.and_then(get).map(|p| p.category.clone()))
         .or_else(|| {
             items
@@ -1094,9 +1187,9 @@ fn compile_bundle(
     }
     let savings = total.saturating_sub(price);
     Some(Bundle {
-        name: b.name.clone(),
+        name: b.name,
         tier: b.tier,
-        tier_label: b.tier_label.clone(),
+        tier_label: b.tier_label,
         anchor,
         items,
         price,
@@ -1108,4 +1201,47 @@ fn compile_bundle(
         category,
         family: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &[u8] = include_bytes!("../../fixtures/packs/demo.json");
+
+    #[test]
+    fn untracked_parse_agrees_with_tracked_parse() {
+        let fast = parse_untracked(DEMO).unwrap();
+        assert_eq!(Ok(fast.clone()), parse_tracked(DEMO));
+        assert_eq!(Ok(fast), parse(DEMO));
+        // Anything the fast path refuses is reported by the tracked parse, path and all.
+        let mut not_utf8 = DEMO.to_vec();
+        let at = not_utf8.iter().position(|&b| b == b'A').unwrap();
+        not_utf8[at] = 0xff;
+        let trailing = [DEMO, b" {}"].concat();
+        let dup = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
+            "\"format\": 1,",
+            "\"format\": 1, \"format\": 1,",
+            1,
+        );
+        for bad in [&not_utf8[..], &trailing[..], dup.as_bytes(), b"[]", b""] {
+            assert!(parse_untracked(bad).is_none());
+            let err = parse(bad).unwrap_err();
+            assert_eq!(Err(err), parse_tracked(bad));
+        }
+    }
+
+    #[test]
+    fn compile_by_reference_and_by_value_agree() {
+        let src = parse(DEMO).unwrap();
+        let by_ref = format!(
+            "{:?}",
+            compile(&src).map(|p| (p.offers, p.products, p.compat))
+        );
+        let by_value = format!(
+            "{:?}",
+            compile_owned(src).map(|p| (p.offers, p.products, p.compat))
+        );
+        assert_eq!(by_ref, by_value);
+    }
 }

@@ -1,8 +1,8 @@
 //! The candidate index built at load: placement × (any | sku | category | tag) → offers, so a
 //! decision looks only at offers that could fit this placement and these products.
 
+use super::hash::FastMap;
 use super::{Offer, Pack, Product};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct CandidateIndex {
@@ -12,9 +12,9 @@ pub struct CandidateIndex {
 #[derive(Debug, Clone, Default)]
 struct PlacementIndex {
     any: Vec<u32>,
-    by_sku: HashMap<u32, Vec<u32>>,
-    by_category: HashMap<String, Vec<u32>>,
-    by_tag: HashMap<String, Vec<u32>>,
+    by_sku: FastMap<u32, Vec<u32>>,
+    by_category: FastMap<String, Vec<u32>>,
+    by_tag: FastMap<String, Vec<u32>>,
 }
 
 /// Where an offer is filed: it can only fit products matching one of these keys.
@@ -42,6 +42,16 @@ fn keys_of<'a>(pack_compat: &'a [Option<super::Compat>], offer: &Offer) -> Keys<
     Keys::Any
 }
 
+/// Files `oi` under `key`, copying the key only the first time it is seen.
+fn push_keyed(map: &mut FastMap<String, Vec<u32>>, key: &str, oi: u32) {
+    match map.get_mut(key) {
+        Some(v) => v.push(oi),
+        None => {
+            map.insert(key.to_owned(), vec![oi]);
+        }
+    }
+}
+
 impl CandidateIndex {
     pub fn build(offers: &[Offer], compat: &[Option<super::Compat>], placements: usize) -> Self {
         let mut per_placement = vec![PlacementIndex::default(); placements];
@@ -60,10 +70,10 @@ impl CandidateIndex {
                             idx.by_sku.entry(*s).or_default().push(oi);
                         }
                         for c in &sel.categories {
-                            idx.by_category.entry(c.clone()).or_default().push(oi);
+                            push_keyed(&mut idx.by_category, c, oi);
                         }
                         for t in &sel.tags {
-                            idx.by_tag.entry(t.clone()).or_default().push(oi);
+                            push_keyed(&mut idx.by_tag, t, oi);
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod error;
+pub(crate) mod hash;
 pub mod index;
 pub mod money;
 pub mod source;
@@ -10,9 +11,9 @@ pub mod template;
 pub mod time;
 
 use crate::condition::{Condition, ValueKind};
+use hash::FastMap;
 use index::CandidateIndex;
 pub use source::{Motivation, OfferKind, SequenceEvent, Stage, Tier};
-use std::collections::HashMap;
 use template::Template;
 
 /// The built-in placements and the stage each implies (post-purchase refines by time).
@@ -35,8 +36,8 @@ pub struct Pack {
     pub policy: Policy,
     /// Per product (by index): the compatibility rule for it as an add-on, if any.
     pub compat: Vec<Option<Compat>>,
-    pub(crate) sku_index: HashMap<String, u32>,
-    pub(crate) offer_index: HashMap<String, u32>,
+    pub(crate) sku_index: FastMap<String, u32>,
+    pub(crate) offer_index: FastMap<String, u32>,
     pub(crate) index: CandidateIndex,
 }
 
@@ -196,7 +197,7 @@ impl Pack {
     /// Parses and compiles pack JSON (no signature check: for tooling and tests; use
     /// [`crate::load`] for anything that came over a network).
     pub fn from_json(bytes: &[u8]) -> Result<Pack, error::PackErrors> {
-        compile::compile(&compile::parse(bytes)?)
+        compile::compile_owned(compile::parse(bytes)?)
     }
 
     pub fn product(&self, sku: &str) -> Option<(u32, &Product)> {

@@ -62,7 +62,20 @@ impl Template {
         at: &str,
         errors: &mut Vec<PackError>,
     ) -> Option<Template> {
-        let mut segments = Vec::new();
+        Template::parse_at(text, answers, offer, &at, errors)
+    }
+
+    /// [`Template::parse`] with the JSON path formatted only if there is an error.
+    pub(crate) fn parse_at(
+        text: &str,
+        answers: &[(String, ValueKind, Vec<String>)],
+        offer: &str,
+        at: &dyn std::fmt::Display,
+        errors: &mut Vec<PackError>,
+    ) -> Option<Template> {
+        // At most a text before each placeholder and one after the last.
+        let braces = text.bytes().filter(|&b| b == b'{').count();
+        let mut segments = Vec::with_capacity(2 * braces + 1);
         let mut lit = String::new();
         let mut rest = text;
         let before = errors.len();
@@ -83,7 +96,7 @@ impl Template {
                 errors.push(PackError::new(
                     PackErrorKind::BadValue,
                     Some(offer),
-                    at,
+                    at.to_string(),
                     "unmatched `}` in template (write `}}` for a literal brace)",
                 ));
                 return None;
@@ -92,7 +105,7 @@ impl Template {
                 errors.push(PackError::new(
                     PackErrorKind::BadValue,
                     Some(offer),
-                    at,
+                    at.to_string(),
                     "unclosed `{` in template (write `{{` for a literal brace)",
                 ));
                 return None;
@@ -114,7 +127,7 @@ impl Template {
                             errors.push(PackError::new(
                                 PackErrorKind::UnknownAnswer,
                                 Some(offer),
-                                at,
+                                at.to_string(),
                                 format!("template cites answer `{key}`, which the pack does not declare"),
                             ));
                             None
@@ -124,7 +137,7 @@ impl Template {
                         errors.push(PackError::new(
                             PackErrorKind::UnknownPlaceholder,
                             Some(offer),
-                            at,
+                            at.to_string(),
                             format!(
                                 "unknown placeholder `{{{other}}}` (known: {})",
                                 PLACEHOLDERS.join(", ")
