@@ -3,7 +3,7 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 use xsell::condition::path::FIXED_PATHS;
-use xsell::Pack;
+use xsell::{Consent, Pack};
 
 const DEMO: &str = include_str!("../fixtures/packs/demo.json");
 
@@ -85,4 +85,39 @@ fn demo_pack_uses_every_path_operator_and_helper() {
     }
     let missing: Vec<&String> = wanted.iter().filter(|w| !used.contains(*w)).collect();
     assert!(missing.is_empty(), "demo pack does not use: {missing:?}");
+}
+
+#[test]
+fn consent_defaults_pick_the_most_specific_region() {
+    let pack = Pack::from_json(include_bytes!("../fixtures/packs/demo.json")).unwrap();
+    let p = &pack.policy;
+    // The demo pack: "*" grants, "EEA", "GB" and "CH" assume nothing until the shopper answers.
+    let granted = |c: Option<Consent>| c.map(|c| (c.storage, c.personalization, c.measurement));
+    assert_eq!(
+        granted(p.consent_default(Some("US"))),
+        Some((true, true, true))
+    );
+    assert_eq!(granted(p.consent_default(None)), Some((true, true, true)));
+    assert_eq!(
+        granted(p.consent_default(Some("de"))),
+        Some((false, false, false))
+    );
+    assert_eq!(
+        granted(p.consent_default(Some("NO"))),
+        Some((false, false, false))
+    );
+    assert_eq!(
+        granted(p.consent_default(Some("GB"))),
+        Some((false, false, false))
+    );
+    assert!(p.consent_default(Some("US")).is_some_and(|c| !c.gpc));
+    let bad = String::from_utf8_lossy(include_bytes!("../fixtures/packs/demo.json"))
+        .replace("\"GB\": {", "\"Britain\": {");
+    let errs = Pack::from_json(bad.as_bytes()).unwrap_err();
+    assert!(
+        errs.0
+            .iter()
+            .any(|e| e.at == "policy.consent_defaults.Britain"),
+        "{errs:?}"
+    );
 }

@@ -576,7 +576,35 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
         bundle_placements,
         motivation_bonus: policy.motivation_bonus.unwrap_or(10),
         onboarding_secs: i64::from(policy.onboarding_hours.unwrap_or(24)) * 3600,
+        consent_defaults: policy
+            .consent_defaults
+            .iter()
+            .map(|(k, c)| {
+                (
+                    k.clone(),
+                    crate::Consent {
+                        storage: c.storage,
+                        personalization: c.personalization,
+                        measurement: c.measurement,
+                        gpc: false,
+                    },
+                )
+            })
+            .collect(),
     };
+    for key in policy.consent_defaults.keys() {
+        let region = key == "*"
+            || key == "EEA"
+            || (key.len() == 2 && key.bytes().all(|b| b.is_ascii_uppercase()));
+        if !region {
+            ctx.push(
+                K::BadValue,
+                None,
+                format!("policy.consent_defaults.{key}"),
+                format!("`{key}` is not a region: use an ISO country code such as \"US\", \"EEA\" or \"*\""),
+            );
+        }
+    }
     for name in policy.placement_caps.keys() {
         if placement_bit(name).is_none() {
             ctx.push(

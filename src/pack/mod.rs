@@ -122,6 +122,38 @@ pub struct Policy {
     pub bundle_placements: u64,
     pub motivation_bonus: i32,
     pub onboarding_secs: i64,
+    /// Default consent by region key ("US", "EEA", "*"), sorted by key.
+    pub consent_defaults: Vec<(String, crate::Consent)>,
+}
+
+/// Member states of the European Economic Area (ISO 3166-1 alpha-2), for `"EEA"` defaults.
+pub const EEA: [&str; 30] = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+impl Policy {
+    /// The pack's default consent for a shopper in `country` (ISO code, any case): the
+    /// country's own entry, else "EEA" for its members, else "*", else none.
+    pub fn consent_default(&self, country: Option<&str>) -> Option<crate::Consent> {
+        let find = |k: &str| {
+            self.consent_defaults
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, c)| *c)
+        };
+        let upper = country.map(str::to_ascii_uppercase);
+        upper
+            .as_deref()
+            .and_then(find)
+            .or_else(|| {
+                upper
+                    .as_deref()
+                    .filter(|c| EEA.contains(c))
+                    .and_then(|_| find("EEA"))
+            })
+            .or_else(|| find("*"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -332,9 +332,27 @@ pub struct PolicySource {
     /// Hours after a purchase that count as onboarding (default 24).
     #[serde(default)]
     pub onboarding_hours: Option<u32>,
+    /// Consent the script assumes before the shopper or a CMP answers, by region: an ISO
+    /// country code ("US"), "EEA" (the European Economic Area), or "*" for anywhere else.
+    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
+    pub consent_defaults: BTreeMap<String, ConsentDefaultSource>,
+}
+
+/// A region's default consent (GPC and the shopper's own choice always override it).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDefaultSource {
+    #[serde(default)]
+    pub storage: bool,
+    #[serde(default)]
+    pub personalization: bool,
+    #[serde(default)]
+    pub measurement: bool,
 }
 
 crate::object_only!(
+    ConsentDefaultSource,
     PackSource,
     HeaderSource,
     ProductSource,

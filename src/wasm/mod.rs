@@ -208,6 +208,21 @@ impl Engine {
         out
     }
 
+    /// The pack's default consent for a shopper in `country` (ISO code; "" or null for
+    /// unknown): `{ storage, personalization, measurement, gpc: false }`, or null when the
+    /// pack sets none (then nothing is assumed until the host or a CMP answers).
+    #[wasm_bindgen(js_name = consentDefault)]
+    pub fn consent_default(&self, country: Option<String>) -> JsValue {
+        let Some(pack) = &self.pack else {
+            return JsValue::NULL;
+        };
+        let country = country.filter(|c| !c.is_empty());
+        match pack.policy.consent_default(country.as_deref()) {
+            Some(c) => to_js(&c),
+            None => JsValue::NULL,
+        }
+    }
+
     /// The catalog category of `sku`, if the pack knows it (for "categories viewed").
     pub fn category(&self, sku: &str) -> Option<String> {
         let pack = self.pack.as_ref()?;
