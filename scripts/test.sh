@@ -19,8 +19,16 @@ cargo check -p xsell --lib --target wasm32-unknown-unknown
 step "tests"
 cargo test --workspace
 
+step "types of the drop-in script (js/xsell.d.ts)"
+node_modules/.bin/tsc -p js/tsconfig.json
+
 step "wasm tests in headless Chromium"
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" wasm-pack test --headless --chrome -- --test web
+
+step "end-to-end in headless Chromium"
+scripts/build.sh browser
+cargo build -q -p xsell-cli
+node --test tests/e2e/
 
 step "benchmarks, once each in test mode"
 cargo test -p xsell --benches
