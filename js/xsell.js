@@ -8,6 +8,7 @@ const V = '0.1.0';
 const w = window, d = document, nav = navigator;
 const SK = 'xsell.session'; // sessionStorage key (with storage consent only)
 const FALLBACK_DWELL = [15, 30, 60];
+const CMP_WAIT = 500; // ms a CMP (window.__tcfapi) gets to answer before the first decision
 
 const now = () => Date.now() / 1000;
 const obj = (x) => !!x && typeof x == 'object' && !Array.isArray(x);
@@ -116,7 +117,7 @@ function mk() {
   const r = call((e) => e.load(bytes, { keys: cfg.keys, now: now(), audience: location.hostname })) || dead;
   if (r.ok) {
     info = r;
-    for (const [kind, ev, t] of hist) call((e) => e.record({ kind, ...ev }, t));
+    for (const h of hist) put(...h);
   }
   return r;
 }
@@ -149,14 +150,24 @@ function forget() {
   try { sessionStorage.removeItem(SK); } catch (x) {}
 }
 
+// Listens to a TCF v2 CMP, if the page has one. Returns a promise that settles at the CMP's first
+// callback (a stored choice comes as tcloaded, a shopper still being asked as cmpuishown) or after
+// CMP_WAIT ms, so the first decision can wait for a CMP that answers asynchronously; undefined
+// without a CMP.
 function tcf() {
-  if (typeof w.__tcfapi == 'function') try {
-    w.__tcfapi('addEventListener', 2, guard((t, ok) => {
-      if (!ok || !t || t.gdprApplies === false || !/^(tcloaded|useractioncomplete)$/.test(t.eventStatus)) return;
-      const p = (t.purpose && t.purpose.consents) || {};
-      apply({ storage: !!p[1], personalization: !!(p[3] && p[4]), measurement: !!(p[7] || p[8] || p[9]) }, 'tcf');
-    }));
-  } catch (x) {}
+  if (typeof w.__tcfapi == 'function') return new Promise((f) => {
+    setTimeout(f, CMP_WAIT);
+    try {
+      w.__tcfapi('addEventListener', 2, guard((t, ok) => {
+        f();
+        if (!ok || !t || t.gdprApplies === false || !/^(tcloaded|useractioncomplete)$/.test(t.eventStatus)) return;
+        const p = (t.purpose && t.purpose.consents) || {};
+        apply({ storage: !!p[1], personalization: !!(p[3] && p[4]), measurement: !!(p[7] || p[8] || p[9]) }, 'tcf');
+      }));
+    } catch (x) {
+      f();
+    }
+  });
 }
 
 function country() {
@@ -270,8 +281,12 @@ const run = guard((c) => {
 function rec(kind, ev) {
   const t = now();
   if (hist.length < 64) hist.push([kind, ev, t]);
-  call((e) => e.record({ kind, ...ev }, t));
+  put(kind, ev, t);
 }
+// Card events (they name an offer) count in the session in force when they are recorded or
+// replayed: once storage consent adopted the tab's stored session, the page's earlier events
+// count in that session instead of resetting the stored ledger's session counters.
+const put = (kind, ev, t) => call((e) => e.record({ kind, ...ev, ...(ev.offer && { session: ses.id }) }, t));
 function redecide() {
   if (booted && !dead) for (const s of slots()) decideSlot(s);
 }
@@ -331,7 +346,7 @@ function render(s, st, r) {
   add.type = no.type = 'button';
   const base = { decisionId: r.id, offerId: o.id, placement: pl, offer: o };
   if (s.dataset.product || ctx.page.product) base.product = s.dataset.product || ctx.page.product;
-  const ev = { offer: o.id, placement: pl, session: ses.id };
+  const ev = { offer: o.id, placement: pl };
   const once = (f) => guard(() => {
     if (st.acted || st.card != c) return;
     st.acted = 1;
@@ -417,6 +432,7 @@ async function boot() {
     const sc = [...d.scripts].find((s) => s.src == import.meta.url) || d.querySelector('script[data-pack]');
     if (sc) cfg = { ...pick(sc.dataset, 'pack:s keys:s endpoint:s'), nonce: sc.nonce, ...cfg };
     if (!cfg.pack || !cfg.keys) throw err('config', 'data-pack and data-keys are required');
+    const cmp = tcf(); // a CMP that already has an answer calls back at once, before the engine exists
     const [buf, m] = await Promise.all([
       fetch(new URL(cfg.pack, d.baseURI)).then(
         (r) => { if (!r.ok) throw err('fetch_failed', `pack ${cfg.pack}: HTTP ${r.status}`); return r.arrayBuffer(); },
@@ -428,7 +444,9 @@ async function boot() {
     M = m;
     bytes = new Uint8Array(buf);
     ses.id = m.newId() || Math.random().toString(16).slice(2);
-    tcf(); // a CMP that already has an answer calls back at once, before the engine exists
+    // Before the first decision, a CMP gets up to CMP_WAIT ms (counted from the start, so it
+    // overlaps the downloads) to answer; one that appeared while they ran is asked now.
+    await (cmp || tcf());
     if (eff().storage) sesAdopt();
     const r = mk();
     if (!r.ok) throw r;

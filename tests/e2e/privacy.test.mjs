@@ -160,48 +160,75 @@ const storedLedger = (page) => page.evaluate(() => {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 });
 
-test('late CMP consent: the stored ledger keeps counting the tab\'s session, so session caps hold', {
-  ...T,
-  todo: 'js/xsell.js: events recorded before consent carry the page\'s throw-away session id; when storage consent ' +
-    'arrives, sesAdopt() switches ses.id to the stored tab session but mk() replays hist with the old id, so the ' +
-    'ledger\'s sid is reset on every page and session caps never hold',
-}, () => h.withShopper(browser, server.base, LATE_CMP, async (s) => {
-  const page = await s.open('/products/aurora-q.html');
-  await waitConsent(page);
-  await h.goto(page, `${server.base}/products/aurora-k.html`);
-  await waitConsent(page);
-  const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xsell.session')));
-  const ledger = await storedLedger(page);
-  assert.equal(ledger.sid, session.id, 'the ledger\'s session is not the tab\'s session');
-  assert.ok(ledger.st >= 2, `session total ${ledger.st} after two pages with a card each`);
-  // A slot decided after consent, in the same session: white-glove's session cap (2) holds.
-  await page.evaluate(() => {
-    const d = document.createElement('div');
-    d.setAttribute('data-xsell-slot', 'product');
-    d.setAttribute('data-product', 'NIMBUS-Q');
-    d.setAttribute('data-category', 'mattress');
-    d.id = 'late-slot';
-    document.querySelector('main').append(d);
-    return window.xsell.refresh();
-  });
-  assert.equal((await h.slot(page, '#late-slot')).card, false, 'white-glove offered a third time in the session');
-  assert.deepEqual(s.errors, []);
-}));
+test('late CMP consent: the stored ledger keeps counting the tab\'s session, so session caps hold', T, () =>
+  h.withShopper(browser, server.base, LATE_CMP, async (s) => {
+    const page = await s.open('/products/aurora-q.html');
+    await waitConsent(page);
+    await h.goto(page, `${server.base}/products/aurora-k.html`);
+    await waitConsent(page);
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xsell.session')));
+    const ledger = await storedLedger(page);
+    assert.equal(ledger.sid, session.id, 'the ledger\'s session is not the tab\'s session');
+    assert.ok(ledger.st >= 2, `session total ${ledger.st} after two pages with a card each`);
+    // A slot decided after consent, in the same session: white-glove's session cap (2) holds.
+    await page.evaluate(() => {
+      const d = document.createElement('div');
+      d.setAttribute('data-xsell-slot', 'product');
+      d.setAttribute('data-product', 'NIMBUS-Q');
+      d.setAttribute('data-category', 'mattress');
+      d.id = 'late-slot';
+      document.querySelector('main').append(d);
+      return window.xsell.refresh();
+    });
+    assert.equal((await h.slot(page, '#late-slot')).card, false, 'white-glove offered a third time in the session');
+    assert.deepEqual(s.errors, []);
+  }));
 
-test('late CMP consent: "No thanks" still holds on the next page', {
-  ...T,
-  todo: 'js/xsell.js decides as soon as the pack is loaded, before a CMP that exists (window.__tcfapi) has answered; ' +
-    'that first decision uses an empty in-memory ledger, so with the usual asynchronous CMP a dismissed offer ' +
-    'comes back on every page and caps/cooldowns never apply (documented "until consent is known" behaviour, but ' +
-    'it defeats dismiss; waiting briefly for the CMP before the first decision would fix it)',
-}, () => h.withShopper(browser, server.base, LATE_CMP, async (s) => {
-  const page = await s.open('/products/aurora-q.html');
-  await waitConsent(page);
-  assert.equal((await h.slot(page)).title, 'White-glove setup');
-  await page.click('[data-xsell-slot] .xsell-no');
-  await h.reload(page);
-  await waitConsent(page);
-  const r = await h.slot(page);
-  assert.notEqual(r.title, 'White-glove setup', 'the dismissed offer is back');
-  assert.deepEqual(s.errors, []);
-}));
+test('late CMP consent: "No thanks" still holds on the next page', T, () =>
+  h.withShopper(browser, server.base, LATE_CMP, async (s) => {
+    const page = await s.open('/products/aurora-q.html');
+    await waitConsent(page);
+    assert.equal((await h.slot(page)).title, 'White-glove setup');
+    await page.click('[data-xsell-slot] .xsell-no');
+    await h.reload(page);
+    await waitConsent(page);
+    const r = await h.slot(page);
+    assert.notEqual(r.title, 'White-glove setup', 'the dismissed offer is back');
+    assert.deepEqual(s.errors, []);
+  }));
+
+// A CMP slower than the script's wait (500 ms, docs/script-api.md#consent): the first decision
+// is made without it. In the EEA the demo pack assumes nothing, so the first card is recorded in
+// memory with the page's temporary session id; when the CMP grants storage, those events are
+// replayed into the stored ledger under the tab's session.
+const VERY_LATE_CMP = { tcf: { grant: true, delay: 1200 } };
+const inCountry = (country) => { (window.xsell = window.xsell || []).push(['context', { country }]); };
+
+test('very late CMP consent: events replayed into the stored ledger count in the tab\'s session', T, () =>
+  h.withShopper(browser, server.base, VERY_LATE_CMP, async (s) => {
+    await s.context.addInitScript(inCountry, 'DE');
+    const page = await s.open('/products/aurora-q.html');
+    const c = await page.evaluate(() => window.xsell.consent());
+    assert.deepEqual([c.source, c.storage, c.personalization], ['default', false, false]);
+    assert.equal((await h.slot(page)).state, 'offer', 'decided before the CMP answered');
+    await waitConsent(page);
+    await h.goto(page, `${server.base}/products/aurora-k.html`);
+    assert.equal((await h.slot(page)).state, 'offer');
+    await waitConsent(page);
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('xsell.session')));
+    const ledger = await storedLedger(page);
+    assert.equal(ledger.sid, session.id, 'the ledger\'s session is not the tab\'s session');
+    assert.ok(ledger.st >= 2, `session total ${ledger.st} after two pages with a card each`);
+    assert.deepEqual(s.errors, []);
+  }));
+
+test('a CMP that never answers: the first decision waits at most ~500 ms, then uses the pack\'s default', T, () =>
+  h.withShopper(browser, server.base, { tcf: { grant: true, delay: 60_000 } }, async (s) => {
+    await s.context.addInitScript(inCountry, 'US'); // the demo pack grants everything outside the EEA, GB and CH
+    const page = await s.open('/products/aurora-q.html');
+    assert.deepEqual(await page.evaluate(() => window.xsell.consent()),
+      { storage: true, personalization: true, measurement: true, gpc: false, source: 'default' });
+    assert.equal((await h.slot(page)).title, 'White-glove setup');
+    assert.deepEqual(await h.xsellKeys(page), { local: ['xsell.ledger'], session: ['xsell.session'] });
+    assert.deepEqual(s.errors, []);
+  }));

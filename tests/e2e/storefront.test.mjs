@@ -319,11 +319,7 @@ test('12. no layout shift outside the slot when the card renders (desktop)', T, 
   }
 });
 
-test('12b. no layout shift outside the slot for taller cards (laptop and phone widths)', {
-  ...T,
-  todo: 'www/css/shop.css reserves 252px (--slot-product) but the Pro Capture Kit card is 291px tall at 901-1024px ' +
-    'and the Sleep Preservation Set card 332px at 375px, so the page below the slot moves',
-}, async () => {
+test('12b. no layout shift outside the slot for taller cards (laptop and phone widths)', T, async () => {
   const cases = [
     // Desktop layout, narrow info column: the Luma Z6 page's bundle card on first view.
     { path: '/products/luma-z6.html', viewport: { width: 1024, height: 3000 } },
