@@ -1,5 +1,5 @@
 # The two commands the README opens with. Each installs what it needs and is idempotent.
-.PHONY: demo test bench setup
+.PHONY: demo test bench bench-web setup
 
 demo:
 	@scripts/demo.sh
@@ -9,6 +9,10 @@ test:
 
 bench:
 	@scripts/bench.sh
+
+# Browser targets (sizes, start-up, decide from JS, wasm vs native): benches/README.md.
+bench-web:
+	@scripts/bench-web.sh
 
 setup:
 	@scripts/setup.sh

@@ -9,6 +9,9 @@
 #
 # Targets: decide/demo/* median <= 2 us; load/1mb median <= 5 ms; decide/generated/* flat
 # (largest pack's median <= 1.5x the smallest's). Set BENCH_STRICT=1 to exit 1 when one fails.
+# decide/fixtures/* (every fixture case, native) has no target here: it is the native side of
+# the wasm-vs-native comparison in the browser benchmarks, `make bench-web`
+# (scripts/bench-web.sh), which also measures sizes, start-up and decide from JS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -52,6 +55,13 @@ def fmt(ns):
             return f"{ns / scale:.2f} {unit}"
     return f"{ns:.0f} ns"
 
+# The fixture corpus, one id per case: one summary row (scripts/bench-web.mjs reads them all).
+fixtures = {b: ns for b, ns in rows.items() if b.startswith("decide/fixtures/")}
+if fixtures:
+    for b in fixtures:
+        del rows[b]
+    rows[f"decide/fixtures/* ({len(fixtures)} cases, mean)"] = sum(fixtures.values()) / len(fixtures)
+
 def key(bid):
     parts = bid.split("/")
     return [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
@@ -65,6 +75,8 @@ def verdict(bid, ns):
         return "<= 2 µs", ns <= 2_000
     if bid == "load/1mb":
         return "<= 5 ms", ns <= 5_000_000
+    if bid.startswith("decide/fixtures/"):
+        return "(vs wasm: make bench-web)", None
     if bid in (f"decide/generated/{n}" for n in generated) and len(generated) > 1:
         ratio = ns / smallest
         return f"<= 1.5x smallest ({ratio:.2f}x)", ratio <= 1.5
