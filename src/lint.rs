@@ -562,7 +562,7 @@ fn unused_products(src: &PackSource, pack: &Pack, out: &mut Vec<Finding>) {
     let mut words: BTreeSet<&str> = BTreeSet::new();
     for o in &src.offers {
         if let Some(w) = &o.when {
-            strings(&w.0, &mut words);
+            words.extend(w.strings());
         }
     }
     for (x, p) in pack.products.iter().enumerate() {
@@ -582,17 +582,6 @@ fn unused_products(src: &PackSource, pack: &Pack, out: &mut Vec<Finding>) {
                 p.sku
             ),
         ));
-    }
-}
-
-fn strings<'a>(v: &'a serde_json::Value, out: &mut BTreeSet<&'a str>) {
-    match v {
-        serde_json::Value::String(s) => {
-            out.insert(s);
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(m) => m.values().for_each(|x| strings(x, out)),
-        _ => {}
     }
 }
 

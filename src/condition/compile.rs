@@ -3,7 +3,8 @@
 use super::path::{self, Field, PathClass, ValueKind};
 use super::{Anchor, Cond, Condition, Has, NumOp, Test};
 use crate::pack::error::{PackError, PackErrorKind};
-use serde_json::{Map, Value};
+use crate::pack::tree::{JsonTree, Kind, Node, Object};
+use serde_json::Value;
 use std::fmt::{self, Write as _};
 
 /// Deepest nesting of all / any / not accepted.
@@ -71,12 +72,14 @@ pub fn compile(
     scope: &CompileScope<'_>,
     errors: &mut Vec<PackError>,
 ) -> Option<Condition> {
-    compile_at(value, &mut at.to_owned(), scope, errors)
+    let tree = JsonTree::from_value(value);
+    compile_at(tree.root(), &mut at.to_owned(), scope, errors)
 }
 
-/// [`compile`] with the path in a buffer the compiler may grow (it is restored on return).
+/// [`compile`] of a value in a [`JsonTree`] (as a pack's `when` is read), with the path in a
+/// buffer the compiler may grow (it is restored on return).
 pub(crate) fn compile_at(
-    value: &Value,
+    value: Node<'_>,
     at: &mut String,
     scope: &CompileScope<'_>,
     errors: &mut Vec<PackError>,
@@ -134,7 +137,7 @@ impl<'a> Compiler<'a, '_> {
         None
     }
 
-    fn node(&mut self, v: &Value, depth: usize) -> Option<Cond> {
+    fn node(&mut self, v: Node<'_>, depth: usize) -> Option<Cond> {
         if depth >= MAX_DEPTH {
             return self.err(
                 PackErrorKind::TooDeep,
@@ -151,7 +154,7 @@ impl<'a> Compiler<'a, '_> {
             return self.leaf(obj, path);
         }
         if obj.len() != 1 {
-            let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+            let keys: Vec<&str> = obj.sorted().into_iter().map(|(k, _)| k).collect();
             return self.err(
                 PackErrorKind::BadCondition,
                 format!(
@@ -169,7 +172,7 @@ impl<'a> Compiler<'a, '_> {
     }
 
     /// The single-key forms; the current path already ends in `.key`.
-    fn keyed(&mut self, key: &str, inner: &Value, depth: usize) -> Option<Cond> {
+    fn keyed(&mut self, key: &str, inner: Node<'_>, depth: usize) -> Option<Cond> {
         match key {
             "all" | "any" => {
                 let Some(items) = inner.as_array() else {
@@ -246,7 +249,7 @@ impl<'a> Compiler<'a, '_> {
         u32::try_from(self.labels.len() - 1).unwrap_or(u32::MAX)
     }
 
-    fn cart_has(&mut self, inner: &Value) -> Option<Cond> {
+    fn cart_has(&mut self, inner: Node<'_>) -> Option<Cond> {
         let Some(obj) = inner.as_object().filter(|o| o.len() == 1) else {
             return self.err(
                 PackErrorKind::BadCondition,
@@ -261,7 +264,7 @@ impl<'a> Compiler<'a, '_> {
                 format!("`cart_has.{k}` takes a string"),
             );
         };
-        let has = match k.as_str() {
+        let has = match k {
             "sku" => match (self.scope.sku)(s) {
                 Some(i) => Has::Sku(i),
                 None => {
@@ -341,7 +344,7 @@ impl<'a> Compiler<'a, '_> {
         }
     }
 
-    fn leaf(&mut self, obj: &Map<String, Value>, path: &Value) -> Option<Cond> {
+    fn leaf(&mut self, obj: Object<'_>, path: Node<'_>) -> Option<Cond> {
         let Some(path) = path.as_str() else {
             return self.err_in(
                 PackErrorKind::BadCondition,
@@ -374,15 +377,15 @@ impl<'a> Compiler<'a, '_> {
         label.push(' ');
         label.push_str(op);
         label.push(' ');
-        match value {
-            Value::String(s) => label.push_str(s),
+        match value.kind() {
+            Kind::Str(s) => label.push_str(s),
             // Writing to a String cannot fail. This is `value.to_string()` without the copy; a
             // number's own Display writes exactly what the JSON serializer would.
-            Value::Number(n) => {
+            Kind::Number(n) => {
                 let _ = write!(label, "{n}");
             }
-            other => {
-                let _ = write!(label, "{other}");
+            _ => {
+                let _ = write!(label, "{value}");
             }
         }
         let leaf = self.label(label);
@@ -393,7 +396,7 @@ impl<'a> Compiler<'a, '_> {
     fn test(
         &mut self,
         op: &str,
-        value: &Value,
+        value: Node<'_>,
         path: &str,
         field: Field,
         kind: ValueKind,
@@ -420,9 +423,9 @@ impl<'a> Compiler<'a, '_> {
                 Test::Num(o, n)
             }
             ("between", ValueKind::Number) => {
-                let pair = value.as_array().and_then(|a| match a.as_slice() {
-                    [lo, hi] => Some((lo.as_f64()?, hi.as_f64()?)),
-                    _ => None,
+                let pair = value.as_array().filter(|a| a.len() == 2).and_then(|a| {
+                    let mut it = a.iter();
+                    Some((it.next()?.as_f64()?, it.next()?.as_f64()?))
                 });
                 match pair {
                     Some((lo, hi)) if lo <= hi => Test::Between(lo, hi),
@@ -443,7 +446,7 @@ impl<'a> Compiler<'a, '_> {
             ("in", ValueKind::Number) => {
                 let nums: Option<Vec<f64>> = value
                     .as_array()
-                    .map(|a| a.iter().map(Value::as_f64).collect::<Option<Vec<_>>>())
+                    .map(|a| a.iter().map(Node::as_f64).collect::<Option<Vec<_>>>())
                     .unwrap_or(None);
                 match nums {
                     Some(n) => Test::NumIn(n),

@@ -25,20 +25,62 @@ pub const DEFAULT_COOLDOWN_HOURS: u32 = 24;
 /// Longest id (offer ids end up in ledgers and cookies).
 pub const MAX_ID_LEN: usize = 64;
 
-/// Parses pack JSON, reporting the JSON path of a shape error.
+/// Parses pack JSON, reporting the JSON path of a shape error (natively; on wasm32 the error
+/// gives serde_json's line and column only, see [`parse_terse`]).
 pub fn parse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
+    // A pack in the browser was already linted and signed: a terse shape error is enough there,
+    // and path tracking would instantiate every pack type's deserializer a second time.
+    #[cfg(target_arch = "wasm32")]
+    {
+        parse_terse(bytes)
+    }
     // Errors are rare: parse without path tracking first, and only when that fails parse again
     // with it to build the error. Both runs use the same deserializer on the same bytes, so the
     // second fails exactly where the first did.
+    #[cfg(not(target_arch = "wasm32"))]
     match parse_untracked(bytes) {
         Some(src) => Ok(src),
         None => parse_tracked(bytes),
     }
 }
 
+/// [`parse`] on wasm32: one pass with serde_json's slice reader (the one the envelope and the
+/// ledger use too) and no path tracking. A shape error is a `json` error with an empty `at`
+/// whose message ends with serde_json's "at line L column C".
+#[cfg(any(target_arch = "wasm32", test))]
+fn parse_terse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
+    let json_error =
+        |e: serde_json::Error| PackErrors::one(PackError::new(K::Json, None, "", e.to_string()));
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let src = <PackSource as serde::Deserialize>::deserialize(&mut de)
+        .map_err(|e| unsupported_format(bytes).unwrap_or_else(|| json_error(e)))?;
+    de.end().map_err(json_error)?;
+    Ok(src)
+}
+
+/// A pack from a newer format may fail on fields this engine does not know: say so.
+fn unsupported_format(bytes: &[u8]) -> Option<PackErrors> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        format: u32,
+    }
+    let Probe { format } = serde_json::from_slice::<Probe>(bytes).ok()?;
+    (format != PACK_FORMAT).then(|| {
+        PackErrors::one(PackError::new(
+            K::UnsupportedFormat,
+            None,
+            "format",
+            format!(
+                "pack format {format} is not supported (this engine reads format {PACK_FORMAT})"
+            ),
+        ))
+    })
+}
+
 /// The fast path of [`parse`]: the same deserializer and trailing-characters check, without
 /// recording the JSON path. The text is checked to be UTF-8 once, up front, rather than string
 /// by string. `None` for anything it refuses; [`parse_tracked`] then reports why.
+#[cfg(not(target_arch = "wasm32"))]
 fn parse_untracked(bytes: &[u8]) -> Option<PackSource> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut de = serde_json::Deserializer::from_str(text);
@@ -48,6 +90,7 @@ fn parse_untracked(bytes: &[u8]) -> Option<PackSource> {
 }
 
 /// The error path of [`parse`]: records where in the document the shape error is.
+#[cfg(not(target_arch = "wasm32"))]
 fn parse_tracked(bytes: &[u8]) -> Result<PackSource, PackErrors> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let src: Result<PackSource, _> = serde_path_to_error::deserialize(&mut *de);
@@ -59,20 +102,8 @@ fn parse_tracked(bytes: &[u8]) -> Result<PackSource, PackErrors> {
         })?;
     }
     let src: PackSource = src.map_err(|e| {
-        // A pack from a newer format may fail on fields this engine does not know: say so.
-        #[derive(serde::Deserialize)]
-        struct Probe {
-            format: u32,
-        }
-        if let Ok(Probe { format }) = serde_json::from_slice::<Probe>(bytes) {
-            if format != PACK_FORMAT {
-                return PackErrors::one(PackError::new(
-                    K::UnsupportedFormat,
-                    None,
-                    "format",
-                    format!("pack format {format} is not supported (this engine reads format {PACK_FORMAT})"),
-                ));
-            }
+        if let Some(errors) = unsupported_format(bytes) {
+            return errors;
         }
         let at = e.path().to_string();
         PackErrors::one(PackError::new(
@@ -948,7 +979,7 @@ fn compile_offer(
             path.clear();
             // Writing to a String cannot fail.
             let _ = write!(path, "{at}.when");
-            condition::compile_at(&v.0, path, &scope, &mut ctx.errors)
+            condition::compile_at(v.root(), path, &scope, &mut ctx.errors)
         }
     };
     let because = o.because.as_deref().and_then(|t| {
@@ -1238,6 +1269,7 @@ mod tests {
     const DEMO: &[u8] = include_bytes!("../../fixtures/packs/demo.json");
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))]
     fn untracked_parse_agrees_with_tracked_parse() {
         let fast = parse_untracked(DEMO).unwrap();
         assert_eq!(Ok(fast.clone()), parse_tracked(DEMO));
@@ -1257,6 +1289,31 @@ mod tests {
             let err = parse(bad).unwrap_err();
             assert_eq!(Err(err), parse_tracked(bad));
         }
+    }
+
+    #[test]
+    fn terse_parse_agrees_with_parse_without_the_path() {
+        assert_eq!(parse_terse(DEMO), parse(DEMO));
+        let trailing = [DEMO, b" {}"].concat();
+        let unknown = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
+            "\"format\": 1,",
+            "\"format\": 1, \"colour\": 1,",
+            1,
+        );
+        for bad in [&trailing[..], unknown.as_bytes(), b"[]", b"", b"\xff"] {
+            let terse = parse_terse(bad).unwrap_err();
+            let full = parse(bad).unwrap_err();
+            let (t, f) = (terse.first().unwrap(), full.first().unwrap());
+            assert_eq!((t.kind, t.at.as_str()), (K::Json, ""));
+            assert_eq!(t.kind, f.kind);
+            assert!(t.message.contains(" at line "), "{}", t.message);
+        }
+        let newer = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
+            "\"format\": 1,",
+            "\"format\": 2, \"colour\": 1,",
+            1,
+        );
+        assert_eq!(parse_terse(newer.as_bytes()), parse(newer.as_bytes()));
     }
 
     #[test]

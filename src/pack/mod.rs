@@ -9,6 +9,7 @@ pub mod source;
 pub mod strict;
 pub mod template;
 pub mod time;
+pub mod tree;
 
 use crate::condition::{Condition, ValueKind};
 use hash::FastMap;

@@ -267,9 +267,10 @@ pub struct OfferSource {
     pub bundle: Option<BundleSource>,
     pub placements: Vec<String>,
     pub need: NeedSource,
-    /// Eligibility condition; absent = always.
+    /// Eligibility condition; absent = always. Read as strict JSON (duplicate keys refused) into
+    /// a flat tree; `compile` turns it into a [`crate::condition::Condition`].
     #[serde(default)]
-    pub when: Option<crate::pack::strict::StrictValue>,
+    pub when: Option<crate::pack::tree::JsonTree>,
     /// Card title; defaults to the item or bundle name.
     #[serde(default)]
     pub title: Option<String>,

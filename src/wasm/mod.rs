@@ -1,7 +1,8 @@
 //! The wasm adapter: the only code that knows JsValue, js-sys and web-sys.
 //!
 //! It owns what a page needs between calls (the last good pack, the shopper's store, the
-//! consent in force) and turns JS objects into core types with serde-wasm-bindgen. Nothing
+//! consent in force) and turns JS objects into core types with serde-wasm-bindgen (objects
+//! cross the boundary as objects, never as JSON text per call). Nothing
 //! here throws into JS: every entry point returns a value, and failures are
 //! `{ ok: false, code, message }` objects the loader turns into `xsell:error`.
 
@@ -17,9 +18,9 @@ use wasm_bindgen::prelude::*;
 
 /// How a pack is loaded, from JS: `{ keys, now, audience?, skewSecs? }`.
 ///
-/// Object-only like the core's input types: serde-wasm-bindgen reads a derived struct by
-/// looking up its field names only, so `deny_unknown_fields` would never see a misspelt key
-/// (`{ audiance }` silently skipping the audience check); reading it as a map does.
+/// Object-only like the core's input types: an array would otherwise be read positionally, and
+/// reading it as a map lets `deny_unknown_fields` see a misspelt key (`{ audiance }` silently
+/// skipping the audience check).
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Self")]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -44,6 +45,12 @@ struct Failure<'a> {
     message: String,
 }
 
+/// `{ ok: true }`.
+#[derive(Serialize)]
+struct Done {
+    ok: bool,
+}
+
 /// A loaded pack as JS sees it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,9 +62,15 @@ struct LoadedInfo<'a> {
     high_water: u64,
 }
 
+/// A core value as a plain JS object (maps as objects, integers as numbers).
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     v.serialize(&ser).unwrap_or(JsValue::NULL)
+}
+
+/// A JS value as a core type, read directly from the object (no JSON text per call).
+fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())
 }
 
 fn failure(code: &str, message: impl Into<String>) -> JsValue {
@@ -129,22 +142,22 @@ impl Engine {
     /// Returns the effective consent, or a failure for a malformed object.
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&mut self, consent: JsValue) -> JsValue {
-        match serde_wasm_bindgen::from_value::<Consent>(consent) {
+        match from_js::<Consent>(&consent) {
             Ok(c) => {
                 self.consent = c;
                 self.store.set_persistent(c.effective().storage);
                 to_js(&c.effective())
             }
-            Err(e) => failure("bad_consent", e.to_string()),
+            Err(e) => failure("bad_consent", e),
         }
     }
 
     /// Verifies and loads a signed pack (envelope bytes). On success it replaces the pack and
     /// raises the stored high-water mark; on any failure the last good pack stays in use.
     pub fn load(&mut self, envelope: &[u8], args: JsValue) -> JsValue {
-        let args: LoadArgs = match serde_wasm_bindgen::from_value(args) {
+        let args: LoadArgs = match from_js(&args) {
             Ok(a) => a,
-            Err(e) => return failure("bad_arguments", e.to_string()),
+            Err(e) => return failure("bad_arguments", e),
         };
         let trusted = match TrustedKeys::parse_list(&args.keys) {
             Ok(t) => t,
@@ -235,9 +248,9 @@ impl Engine {
         let Some(pack) = &self.pack else {
             return failure("no_pack", "no pack is loaded");
         };
-        let signals: Signals = match serde_wasm_bindgen::from_value(signals) {
+        let signals: Signals = match from_js(&signals) {
             Ok(s) => s,
-            Err(e) => return failure("bad_signals", e.to_string()),
+            Err(e) => return failure("bad_signals", e),
         };
         let ledger = self.store.ledger();
         let d = decide(pack, &signals, &ledger, &self.consent, secs(now));
@@ -252,14 +265,14 @@ impl Engine {
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the
     /// stored ledger. Returns `{ ok: true }` or a failure for a malformed event.
     pub fn record(&mut self, event: JsValue, now: f64) -> JsValue {
-        let event: Event = match serde_wasm_bindgen::from_value(event) {
+        let event: Event = match from_js(&event) {
             Ok(e) => e,
-            Err(e) => return failure("bad_event", e.to_string()),
+            Err(e) => return failure("bad_event", e),
         };
         let mut ledger = self.store.ledger();
         ledger.record(&event, secs(now));
         self.store.set_ledger(&ledger);
-        to_js(&serde_json::json!({ "ok": true }))
+        to_js(&Done { ok: true })
     }
 
     /// The visitor id: stored with storage consent, else new for this page.
