@@ -256,19 +256,7 @@ fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 20];
-    let (mut v, mut len) = (n.unsigned_abs(), 0);
-    loop {
-        digits[len] = b'0' + (v % 10) as u8;
-        len += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for d in digits[..len].iter().rev() {
-        out.push(char::from(*d));
-    }
+    crate::pack::money::push_digits(out, n.unsigned_abs(), false);
 }
 
 type Reject<'a> = (Reason, Text<'a>);

@@ -17,25 +17,9 @@ pub fn format_money(amount: u64, currency: &str) -> String {
     } else {
         (amount / 100, amount % 100)
     };
-    // Digits of `whole`, least significant first.
-    let mut digits = [0u8; 20];
-    let (mut n, mut len) = (whole, 0);
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(symbol.len() + len + len / 3 + 4 + currency.len());
+    let mut out = String::with_capacity(symbol.len() + 32 + currency.len());
     out.push_str(symbol);
-    for i in (0..len).rev() {
-        out.push(char::from(digits[i]));
-        if i > 0 && i % 3 == 0 {
-            out.push(',');
-        }
-    }
+    push_digits(&mut out, whole, true);
     if decimals == 2 {
         out.push('.');
         out.push(char::from(b'0' + (frac / 10) as u8));
@@ -46,6 +30,28 @@ pub fn format_money(amount: u64, currency: &str) -> String {
         out.push_str(currency);
     }
     out
+}
+
+/// Appends `n` in decimal, with a `,` between thousands when `group` is set; no formatting
+/// machinery, one digit buffer on the stack.
+pub fn push_digits(out: &mut String, n: u64, group: bool) {
+    // Digits of `n`, least significant first.
+    let mut digits = [0u8; 20];
+    let (mut v, mut len) = (n, 0);
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if group && i > 0 && i % 3 == 0 {
+            out.push(',');
+        }
+    }
 }
 
 #[cfg(test)]

@@ -168,11 +168,11 @@ impl Engine {
         if let Some(s) = args.skew_secs {
             opts.skew_secs = secs(s);
         }
-        let mut ledger = self.store.ledger();
         let loaded = match load(envelope, &opts) {
             Ok(l) => l,
             Err(e) => return failure(e.code(), e.to_string()),
         };
+        let mut ledger = self.store.ledger();
         // The high-water mark is kept per pack id, which is only known once verified.
         let id = loaded.pack.header.id.clone();
         let version = loaded.pack.header.version;

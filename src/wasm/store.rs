@@ -13,6 +13,9 @@ pub const KEYS: [&str; 2] = [LEDGER_KEY, VISITOR_KEY];
 pub struct Store {
     persistent: bool,
     memory: BTreeMap<String, String>,
+    /// The last stored ledger text read and its decoded form: decide and record read the store
+    /// on every call (another tab may have written it), but decode only text they have not seen.
+    decoded: Option<(String, Ledger)>,
     /// Why the last persistent read or write failed, if it did (for the debug view).
     pub last_problem: Option<String>,
 }
@@ -31,6 +34,7 @@ impl Store {
         Store {
             persistent,
             memory: BTreeMap::new(),
+            decoded: None,
             last_problem: None,
         }
     }
@@ -118,19 +122,27 @@ impl Store {
     pub fn ledger(&mut self) -> Ledger {
         match self.get(LEDGER_KEY) {
             None => Ledger::default(),
-            Some(text) => match Ledger::decode(&text) {
-                Ok(l) => l,
-                Err(e) => {
-                    self.last_problem = Some(format!("stored ledger reset: {e}"));
-                    self.remove(LEDGER_KEY);
-                    Ledger::default()
-                }
+            Some(text) => match self.decoded.as_ref().filter(|(t, _)| *t == text) {
+                Some((_, l)) => l.clone(),
+                None => match Ledger::decode(&text) {
+                    Ok(l) => {
+                        self.decoded = Some((text, l.clone()));
+                        l
+                    }
+                    Err(e) => {
+                        self.last_problem = Some(format!("stored ledger reset: {e}"));
+                        self.remove(LEDGER_KEY);
+                        Ledger::default()
+                    }
+                },
             },
         }
     }
 
     pub fn set_ledger(&mut self, ledger: &Ledger) {
-        self.set(LEDGER_KEY, &ledger.encode());
+        let text = ledger.encode();
+        self.set(LEDGER_KEY, &text);
+        self.decoded = Some((text, ledger.clone()));
     }
 
     /// The visitor id, created (from `new_id`) and stored on first use.
