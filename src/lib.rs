@@ -7,6 +7,7 @@
 pub mod condition;
 pub mod consent;
 pub mod envelope;
+pub mod json;
 pub mod pack;
 pub mod signals;
 

@@ -124,7 +124,8 @@ pub fn lint(bytes: &[u8]) -> Vec<Finding> {
 
 /// [`lint`], with the number of offers and products for a summary line.
 pub fn report(bytes: &[u8]) -> Report {
-    let src = match compile::parse(bytes) {
+    let doc = compile::parse(bytes);
+    let src = match doc.as_ref().map_err(Clone::clone).and_then(compile::read) {
         Ok(src) => src,
         Err(errors) => {
             return Report {
@@ -134,7 +135,7 @@ pub fn report(bytes: &[u8]) -> Report {
             };
         }
     };
-    let mut findings = match compile::compile(&src) {
+    let mut findings = match compile::compile(src.clone()) {
         Err(errors) => from_pack_errors(&errors),
         Ok(pack) => check(&src, &pack),
     };
@@ -223,7 +224,7 @@ fn check(src: &PackSource, pack: &Pack) -> Vec<Finding> {
                 format!("{at}.window.until"),
                 format!(
                     "the offer's window ends ({}) before the pack is issued ({}), so it never shows",
-                    s.window.as_ref().and_then(|w| w.until.as_deref()).unwrap_or_default(),
+                    s.window.as_ref().and_then(|w| w.until).unwrap_or_default(),
                     src.header.issued_at
                 ),
             );
@@ -236,7 +237,7 @@ fn check(src: &PackSource, pack: &Pack) -> Vec<Finding> {
                 format!("{at}.window.from"),
                 format!(
                     "the offer's window starts ({}) once the pack has expired ({}), so it never shows",
-                    s.window.as_ref().and_then(|w| w.from.as_deref()).unwrap_or_default(),
+                    s.window.as_ref().and_then(|w| w.from).unwrap_or_default(),
                     src.header.expires_at
                 ),
             );
@@ -329,7 +330,7 @@ fn check(src: &PackSource, pack: &Pack) -> Vec<Finding> {
         }
 
         // Nothing to say.
-        if s.benefit.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        if s.benefit.is_none_or(|b| b.trim().is_empty()) {
             warn(
                 codes::MISSING_BENEFIT,
                 format!("{at}.benefit"),
@@ -403,7 +404,7 @@ fn sold_item_path(at: &str, s: &OfferSource, sku: &str) -> String {
     match s
         .bundle
         .as_ref()
-        .and_then(|b| b.items.iter().position(|x| x == sku))
+        .and_then(|b| b.items.iter().position(|x| *x == sku))
     {
         Some(k) => format!("{at}.bundle.items[{k}]"),
         None => format!("{at}.bundle.items"),

@@ -149,13 +149,14 @@ pub fn audience_matches(audience: &[String], host: &str) -> bool {
 /// Verifies, parses, checks and compiles a signed pack.
 pub fn load(envelope_bytes: &[u8], opts: &LoadOptions<'_>) -> Result<Loaded, LoadError> {
     let verified = envelope::verify_message(envelope_bytes, opts.trusted, opts.max_bytes)?;
-    let src = compile::parse(verified.payload()).map_err(LoadError::Pack)?;
+    let doc = compile::parse(verified.payload()).map_err(LoadError::Pack)?;
+    let src = compile::read(&doc).map_err(LoadError::Pack)?;
     // Header checks before compiling the body: cheap refusals first.
     let h = &src.header;
     if src.format == PACK_FORMAT {
         if let (Some(issued), Some(expires)) = (
-            crate::pack::time::parse_rfc3339(&h.issued_at),
-            crate::pack::time::parse_rfc3339(&h.expires_at),
+            crate::pack::time::parse_rfc3339(h.issued_at),
+            crate::pack::time::parse_rfc3339(h.expires_at),
         ) {
             if opts.now + opts.skew_secs < issued {
                 return Err(LoadError::NotYetValid {
@@ -180,11 +181,11 @@ pub fn load(envelope_bytes: &[u8], opts: &LoadOptions<'_>) -> Result<Loaded, Loa
             }
         }
         if let (Some(req), Some(engine)) =
-            (parse_version(&h.min_engine), parse_version(ENGINE_VERSION))
+            (parse_version(h.min_engine), parse_version(ENGINE_VERSION))
         {
             if req > engine {
                 return Err(LoadError::EngineTooOld {
-                    required: h.min_engine.clone(),
+                    required: h.min_engine.to_owned(),
                     engine: ENGINE_VERSION.to_owned(),
                 });
             }
@@ -196,7 +197,7 @@ pub fn load(envelope_bytes: &[u8], opts: &LoadOptions<'_>) -> Result<Loaded, Loa
             });
         }
     }
-    let pack = compile::compile_owned(src).map_err(LoadError::Pack)?;
+    let pack = compile::compile(src).map_err(LoadError::Pack)?;
     let high_water = opts.high_water.max(pack.header.version);
     Ok(Loaded {
         pack,

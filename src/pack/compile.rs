@@ -14,9 +14,10 @@ use super::{
     BUILTIN_PLACEMENTS,
 };
 use crate::condition::{self, CompileScope, Condition, ValueKind};
+use crate::json::{self, Doc, JsonError};
 use crate::PACK_FORMAT;
 use std::collections::BTreeMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// Most placements a pack may use (built-in plus declared): they are kept as bits of a u64.
 pub const MAX_PLACEMENTS: usize = 64;
@@ -25,46 +26,30 @@ pub const DEFAULT_COOLDOWN_HOURS: u32 = 24;
 /// Longest id (offer ids end up in ledgers and cookies).
 pub const MAX_ID_LEN: usize = 64;
 
-/// Parses pack JSON, reporting the JSON path of a shape error (natively; on wasm32 the error
-/// gives serde_json's line and column only, see [`parse_terse`]).
-pub fn parse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
-    // A pack in the browser was already linted and signed: a terse shape error is enough there,
-    // and path tracking would instantiate every pack type's deserializer a second time.
-    #[cfg(target_arch = "wasm32")]
-    {
-        parse_terse(bytes)
-    }
-    // Errors are rare: parse without path tracking first, and only when that fails parse again
-    // with it to build the error. Both runs use the same deserializer on the same bytes, so the
-    // second fails exactly where the first did.
-    #[cfg(not(target_arch = "wasm32"))]
-    match parse_untracked(bytes) {
-        Some(src) => Ok(src),
-        None => parse_tracked(bytes),
-    }
+/// Parses pack JSON text into a document ([`read`] then reads the pack from it).
+pub fn parse(bytes: &[u8]) -> Result<Doc<'_>, PackErrors> {
+    json::parse_bytes(bytes).map_err(json_error)
 }
 
-/// [`parse`] on wasm32: one pass with serde_json's slice reader (the one the envelope and the
-/// ledger use too) and no path tracking. A shape error is a `json` error with an empty `at`
-/// whose message ends with serde_json's "at line L column C".
-#[cfg(any(target_arch = "wasm32", test))]
-fn parse_terse(bytes: &[u8]) -> Result<PackSource, PackErrors> {
-    let json_error =
-        |e: serde_json::Error| PackErrors::one(PackError::new(K::Json, None, "", e.to_string()));
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let src = <PackSource as serde::Deserialize>::deserialize(&mut de)
-        .map_err(|e| unsupported_format(bytes).unwrap_or_else(|| json_error(e)))?;
-    de.end().map_err(json_error)?;
-    Ok(src)
+/// Reads the pack's source from a parsed document: every shape error names its JSON path.
+pub fn read<'a>(doc: &'a Doc<'a>) -> Result<PackSource<'a>, PackErrors> {
+    PackSource::read(doc.root())
+        .map_err(|e| unsupported_format(doc).unwrap_or_else(|| json_error(e)))
+}
+
+fn json_error(e: JsonError) -> PackErrors {
+    PackErrors::one(PackError::new(K::Json, None, e.at, e.message))
 }
 
 /// A pack from a newer format may fail on fields this engine does not know: say so.
-fn unsupported_format(bytes: &[u8]) -> Option<PackErrors> {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        format: u32,
-    }
-    let Probe { format } = serde_json::from_slice::<Probe>(bytes).ok()?;
+fn unsupported_format(doc: &Doc<'_>) -> Option<PackErrors> {
+    let format = doc
+        .root()
+        .as_object()?
+        .get("format")?
+        .as_number()?
+        .as_u64()?;
+    let format = u32::try_from(format).ok()?;
     (format != PACK_FORMAT).then(|| {
         PackErrors::one(PackError::new(
             K::UnsupportedFormat,
@@ -75,45 +60,6 @@ fn unsupported_format(bytes: &[u8]) -> Option<PackErrors> {
             ),
         ))
     })
-}
-
-/// The fast path of [`parse`]: the same deserializer and trailing-characters check, without
-/// recording the JSON path. The text is checked to be UTF-8 once, up front, rather than string
-/// by string. `None` for anything it refuses; [`parse_tracked`] then reports why.
-#[cfg(not(target_arch = "wasm32"))]
-fn parse_untracked(bytes: &[u8]) -> Option<PackSource> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let src = <PackSource as serde::Deserialize>::deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(src)
-}
-
-/// The error path of [`parse`]: records where in the document the shape error is.
-#[cfg(not(target_arch = "wasm32"))]
-fn parse_tracked(bytes: &[u8]) -> Result<PackSource, PackErrors> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let src: Result<PackSource, _> = serde_path_to_error::deserialize(&mut *de);
-    // Anything after the pack (a second document, junk) is an error, as in `JSON.parse`: the
-    // engine and any other reader of the same signed bytes must agree on what was signed.
-    if src.is_ok() {
-        de.end().map_err(|e| {
-            PackErrors::one(PackError::new(K::Json, None, String::new(), e.to_string()))
-        })?;
-    }
-    let src: PackSource = src.map_err(|e| {
-        if let Some(errors) = unsupported_format(bytes) {
-            return errors;
-        }
-        let at = e.path().to_string();
-        PackErrors::one(PackError::new(
-            K::Json,
-            None,
-            if at == "." { String::new() } else { at },
-            e.inner().to_string(),
-        ))
-    })?;
-    Ok(src)
 }
 
 struct Ctx {
@@ -156,7 +102,11 @@ fn check_url(ctx: &mut Ctx, url: Option<&str>, at: Item, field: &str) {
             .strip_prefix("https://")
             .or_else(|| u.strip_prefix('/').filter(|r| !r.starts_with('/')));
         let ok = rest.is_some_and(|r| {
-            !r.is_empty() && !r.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\')
+            // Printable ASCII other than a backslash is fine; anything else is looked at closely.
+            let plain = r.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\');
+            !r.is_empty()
+                && (plain
+                    || !r.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\'))
         });
         if !ok {
             ctx.push(
@@ -207,14 +157,9 @@ fn caps(c: &CapsSource) -> Caps {
     }
 }
 
-/// Checks and compiles a parsed pack. [`compile_owned`] does the same without copying the
-/// source's strings.
-pub fn compile(src: &PackSource) -> Result<Pack, PackErrors> {
-    compile_owned(src.clone())
-}
-
-/// [`compile`], taking the source by value: its strings move into the pack.
-pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
+/// Checks and compiles a pack read from its document; the strings the pack keeps are copied
+/// out of the document.
+pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
     let mut ctx = Ctx { errors: Vec::new() };
     if src.format != PACK_FORMAT {
         return Err(PackErrors::one(PackError::new(
@@ -252,7 +197,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
         FastMap::with_capacity_and_hasher(catalog.len(), Default::default());
     for (i, p) in catalog.into_iter().enumerate() {
         let at = Item("catalog", i);
-        if !valid_id(&p.sku) {
+        if !valid_id(p.sku) {
             ctx.push(
                 K::BadValue,
                 None,
@@ -264,7 +209,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
             );
         }
         if sku_index
-            .insert(p.sku.clone(), u32::try_from(i).unwrap_or(u32::MAX))
+            .insert(p.sku.to_owned(), u32::try_from(i).unwrap_or(u32::MAX))
             .is_some()
         {
             ctx.push(
@@ -313,20 +258,20 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
                 format!("product `{}` has negative stock", p.sku),
             );
         }
-        check_url(&mut ctx, p.image.as_deref(), at, "image");
-        check_url(&mut ctx, p.url.as_deref(), at, "url");
+        check_url(&mut ctx, p.image, at, "image");
+        check_url(&mut ctx, p.url, at, "url");
         let price = u64::try_from(p.price.amount).unwrap_or(0);
-        let price_display = format_money(price, &p.price.currency);
+        let price_display = format_money(price, p.price.currency);
         products.push(Product {
-            sku: p.sku,
-            name: p.name,
-            category: p.category,
-            tags: p.tags,
+            sku: p.sku.to_owned(),
+            name: p.name.to_owned(),
+            category: p.category.to_owned(),
+            tags: p.tags.iter().map(|t| (*t).to_owned()).collect(),
             price,
-            currency: p.price.currency,
+            currency: p.price.currency.to_owned(),
             price_display,
-            image: p.image,
-            url: p.url,
+            image: p.image.map(str::to_owned),
+            url: p.url.map(str::to_owned),
             stock: p.stock,
         });
     }
@@ -348,7 +293,11 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
                     "only string answers take a list of values",
                 );
             }
-            (k, kind, a.values)
+            (
+                k.to_owned(),
+                kind,
+                a.values.iter().map(|v| (*v).to_owned()).collect(),
+            )
         })
         .collect();
 
@@ -377,7 +326,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
             );
         } else {
             placements.push(PlacementDef {
-                name: name.clone(),
+                name: (*name).to_owned(),
                 stage: *stage,
             });
         }
@@ -416,7 +365,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
     let mut compat: Vec<Option<Compat>> = vec![None; products.len()];
     for (i, c) in compatibility.into_iter().enumerate() {
         let at = Item("compatibility", i);
-        let Some(&addon) = sku_index.get(&c.addon) else {
+        let Some(&addon) = sku_index.get(c.addon) else {
             ctx.push(
                 K::UnknownSku,
                 None,
@@ -442,21 +391,21 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
     let mut offer_index: FastMap<String, u32> =
         FastMap::with_capacity_and_hasher(offer_src.len(), Default::default());
     for (i, o) in offer_src.iter().enumerate() {
-        if !valid_id(&o.id) {
+        if !valid_id(o.id) {
             ctx.push(
                 K::BadValue,
-                Some(&o.id),
+                Some(o.id),
                 format!("offers[{i}].id"),
                 format!("offer ids must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
             );
         }
         if offer_index
-            .insert(o.id.clone(), u32::try_from(i).unwrap_or(u32::MAX))
+            .insert(o.id.to_owned(), u32::try_from(i).unwrap_or(u32::MAX))
             .is_some()
         {
             ctx.push(
                 K::Duplicate,
-                Some(&o.id),
+                Some(o.id),
                 format!("offers[{i}].id"),
                 format!("offer id `{}` is used twice", o.id),
             );
@@ -598,7 +547,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
             .map(|p| {
                 policy
                     .placement_caps
-                    .get(&p.name)
+                    .get(p.name.as_str())
                     .map(caps)
                     .unwrap_or_default()
             })
@@ -612,7 +561,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
             .iter()
             .map(|(k, c)| {
                 (
-                    k.clone(),
+                    (*k).to_owned(),
                     crate::Consent {
                         storage: c.storage,
                         personalization: c.personalization,
@@ -624,8 +573,8 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
             .collect(),
     };
     for key in policy.consent_defaults.keys() {
-        let region = key == "*"
-            || key == "EEA"
+        let region = *key == "*"
+            || *key == "EEA"
             || (key.len() == 2 && key.bytes().all(|b| b.is_ascii_uppercase()));
         if !region {
             ctx.push(
@@ -675,7 +624,7 @@ pub fn compile_owned(src: PackSource) -> Result<Pack, PackErrors> {
 
 fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
     let before = ctx.errors.len();
-    if !valid_id(&h.id) {
+    if !valid_id(h.id) {
         ctx.push(
             K::BadValue,
             None,
@@ -683,8 +632,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
             format!("pack id must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
         );
     }
-    let issued = parse_rfc3339(&h.issued_at);
-    let expires = parse_rfc3339(&h.expires_at);
+    let issued = parse_rfc3339(h.issued_at);
+    let expires = parse_rfc3339(h.expires_at);
     if issued.is_none() {
         ctx.push(
             K::BadTime,
@@ -734,7 +683,7 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
             );
         }
     }
-    let min_engine = parse_version(&h.min_engine);
+    let min_engine = parse_version(h.min_engine);
     if min_engine.is_none() {
         ctx.push(
             K::BadValue,
@@ -747,13 +696,13 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
         return None;
     }
     Some(Header {
-        id: h.id.clone(),
+        id: h.id.to_owned(),
         version: h.version,
         issued_at: issued?,
         expires_at: expires?,
         audience: h.audience.iter().map(|a| a.to_ascii_lowercase()).collect(),
         min_engine: min_engine?,
-        description: h.description.clone(),
+        description: h.description.map(str::to_owned),
     })
 }
 
@@ -812,8 +761,8 @@ fn selector(
     }
     Selector {
         skus,
-        categories: s.categories,
-        tags: s.tags,
+        categories: s.categories.iter().map(|c| (*c).to_owned()).collect(),
+        tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
     }
 }
 
@@ -854,7 +803,7 @@ fn compile_offer(
 ) -> Option<Offer> {
     let before = ctx.errors.len();
     let at = Item("offers", i);
-    let id = Some(o.id.as_str());
+    let id = Some(o.id);
 
     // What it sells.
     let mut item = None;
@@ -871,7 +820,7 @@ fn compile_offer(
                     "an add-on offer has `item`, not `bundle`",
                 );
             }
-            match o.item.as_deref() {
+            match o.item {
                 None => ctx.push(
                     K::BadValue,
                     id,
@@ -970,32 +919,45 @@ fn compile_offer(
         None => Some(Condition::always()),
         Some(v) => {
             let scope = CompileScope {
-                offer: &o.id,
+                offer: o.id,
                 answers,
                 sku: sku_lookup,
                 category: has_category,
                 tag: has_tag,
             };
             path.clear();
-            // Writing to a String cannot fail.
-            let _ = write!(path, "{at}.when");
-            condition::compile_at(v.root(), path, &scope, &mut ctx.errors)
+            path.push_str("offers[");
+            super::money::push_digits(path, i as u64, false);
+            path.push_str("].when");
+            // Conditions are free-form JSON: refuse a repeated key anywhere in them here, as
+            // the struct and map readers do for the rest of the pack.
+            if let Some((inner, key)) = v.duplicate_key() {
+                ctx.push(
+                    K::Json,
+                    None,
+                    format!("{path}{inner}"),
+                    format!("duplicate key `{key}`"),
+                );
+                None
+            } else {
+                condition::compile_at(*v, path, &scope, &mut ctx.errors)
+            }
         }
     };
-    let because = o.because.as_deref().and_then(|t| {
+    let because = o.because.and_then(|t| {
         Template::parse_at(
             t,
             answers,
-            &o.id,
+            o.id,
             &format_args!("{at}.because"),
             &mut ctx.errors,
         )
     });
-    let because_contextual = o.because_contextual.as_deref().and_then(|t| {
+    let because_contextual = o.because_contextual.and_then(|t| {
         let tpl = Template::parse_at(
             t,
             answers,
-            &o.id,
+            o.id,
             &format_args!("{at}.because_contextual"),
             &mut ctx.errors,
         )?;
@@ -1013,7 +975,7 @@ fn compile_offer(
     // Sequence.
     let mut after = Vec::with_capacity(o.after.len());
     for (k, a) in o.after.iter().enumerate() {
-        match offers.get(&a.offer) {
+        match offers.get(a.offer) {
             Some(&x) if a.offer == o.id => {
                 let _ = x;
                 ctx.push(
@@ -1083,7 +1045,7 @@ fn compile_offer(
     let condition = condition?;
     let personal = o.consent == ConsentNeed::Personalization || condition.personal;
     let title = match o.title {
-        Some(t) => t,
+        Some(t) => t.to_owned(),
         None => match named {
             Named::Nothing => String::new(),
             Named::Item(x) => products
@@ -1094,7 +1056,7 @@ fn compile_offer(
         },
     };
     Some(Offer {
-        id: o.id,
+        id: o.id.to_owned(),
         kind: o.kind,
         item,
         bundle,
@@ -1102,16 +1064,16 @@ fn compile_offer(
         stage: o.need.stage,
         motivation: o.need.motivation,
         title,
-        benefit: o.benefit,
+        benefit: o.benefit.map(str::to_owned),
         because,
         because_contextual,
-        cta: o.cta.unwrap_or_else(|| "Add".to_owned()),
+        cta: o.cta.unwrap_or("Add").to_owned(),
         priority: o.priority,
         margin: o.margin,
         caps: caps(&o.caps),
         cooldown_secs: i64::from(o.cooldown_hours.unwrap_or(DEFAULT_COOLDOWN_HOURS)) * 3600,
         after,
-        group: o.group,
+        group: o.group.map(str::to_owned),
         group_peers: Vec::new(),
         window,
         personal,
@@ -1147,7 +1109,7 @@ fn compile_bundle(
     }
     let mut items = Vec::with_capacity(b.items.len());
     for (k, s) in b.items.iter().enumerate() {
-        match skus.get(s) {
+        match skus.get(*s) {
             Some(&x) if items.contains(&x) => ctx.push(
                 K::Duplicate,
                 id,
@@ -1165,7 +1127,7 @@ fn compile_bundle(
     }
     let anchor = match &b.anchor {
         None => None,
-        Some(s) => match skus.get(s) {
+        Some(s) => match skus.get(*s) {
             Some(&x) => Some(x),
             None => {
                 ctx.push(
@@ -1233,22 +1195,23 @@ fn compile_bundle(
     }
     let category = b
         .category
-        .or_else(|| anchor.and_then(get).map(|p| p.category.clone()))
+        .or_else(|| anchor.and_then(get).map(|p| p.category.as_str()))
         .or_else(|| {
             items
                 .first()
                 .and_then(|&x| get(x))
-                .map(|p| p.category.clone())
+                .map(|p| p.category.as_str())
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_owned();
     if ctx.errors.len() > before {
         return None;
     }
     let savings = total.saturating_sub(price);
     Some(Bundle {
-        name: b.name,
+        name: b.name.to_owned(),
         tier: b.tier,
-        tier_label: b.tier_label,
+        tier_label: b.tier_label.map(str::to_owned),
         anchor,
         items,
         price,
@@ -1268,65 +1231,55 @@ mod tests {
 
     const DEMO: &[u8] = include_bytes!("../../fixtures/packs/demo.json");
 
-    #[test]
-    #[cfg(not(target_arch = "wasm32"))]
-    fn untracked_parse_agrees_with_tracked_parse() {
-        let fast = parse_untracked(DEMO).unwrap();
-        assert_eq!(Ok(fast.clone()), parse_tracked(DEMO));
-        assert_eq!(Ok(fast), parse(DEMO));
-        // Anything the fast path refuses is reported by the tracked parse, path and all.
-        let mut not_utf8 = DEMO.to_vec();
-        let at = not_utf8.iter().position(|&b| b == b'A').unwrap();
-        not_utf8[at] = 0xff;
-        let trailing = [DEMO, b" {}"].concat();
-        let dup = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
-            "\"format\": 1,",
-            "\"format\": 1, \"format\": 1,",
-            1,
-        );
-        for bad in [&not_utf8[..], &trailing[..], dup.as_bytes(), b"[]", b""] {
-            assert!(parse_untracked(bad).is_none());
-            let err = parse(bad).unwrap_err();
-            assert_eq!(Err(err), parse_tracked(bad));
-        }
+    fn first(bytes: &[u8]) -> PackError {
+        let doc = parse(bytes);
+        let errors = match doc.as_ref().map_err(Clone::clone).and_then(read) {
+            Err(e) => e,
+            Ok(src) => compile(src).err().unwrap(),
+        };
+        errors.first().unwrap().clone()
     }
 
     #[test]
-    fn terse_parse_agrees_with_parse_without_the_path() {
-        assert_eq!(parse_terse(DEMO), parse(DEMO));
-        let trailing = [DEMO, b" {}"].concat();
-        let unknown = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
-            "\"format\": 1,",
-            "\"format\": 1, \"colour\": 1,",
-            1,
-        );
-        for bad in [&trailing[..], unknown.as_bytes(), b"[]", b"", b"\xff"] {
-            let terse = parse_terse(bad).unwrap_err();
-            let full = parse(bad).unwrap_err();
-            let (t, f) = (terse.first().unwrap(), full.first().unwrap());
-            assert_eq!((t.kind, t.at.as_str()), (K::Json, ""));
-            assert_eq!(t.kind, f.kind);
-            assert!(t.message.contains(" at line "), "{}", t.message);
-        }
-        let newer = String::from_utf8(DEMO.to_vec()).unwrap().replacen(
-            "\"format\": 1,",
-            "\"format\": 2, \"colour\": 1,",
-            1,
-        );
-        assert_eq!(parse_terse(newer.as_bytes()), parse(newer.as_bytes()));
+    fn the_demo_pack_reads_and_compiles() {
+        let doc = parse(DEMO).unwrap();
+        let src = read(&doc).unwrap();
+        assert_eq!(src.format, PACK_FORMAT);
+        let pack = compile(src.clone()).unwrap();
+        assert_eq!(pack.offers.len(), src.offers.len());
+        assert_eq!(pack.products.len(), src.catalog.len());
     }
 
     #[test]
-    fn compile_by_reference_and_by_value_agree() {
-        let src = parse(DEMO).unwrap();
-        let by_ref = format!(
-            "{:?}",
-            compile(&src).map(|p| (p.offers, p.products, p.compat))
+    fn shape_errors_name_their_path() {
+        let text = String::from_utf8(DEMO.to_vec()).unwrap();
+        let unknown = text.replacen("\"format\": 1,", "\"format\": 1, \"colour\": 1,", 1);
+        let e = first(unknown.as_bytes());
+        assert_eq!((e.kind, e.at.as_str()), (K::Json, "colour"));
+        assert!(
+            e.message.starts_with("unknown field `colour`"),
+            "{}",
+            e.message
         );
-        let by_value = format!(
-            "{:?}",
-            compile_owned(src).map(|p| (p.offers, p.products, p.compat))
+        let trailing = [DEMO, b" {}"].concat();
+        let e = first(&trailing);
+        assert_eq!((e.kind, e.at.as_str()), (K::Json, ""));
+        assert!(
+            e.message.contains("trailing characters at line "),
+            "{}",
+            e.message
         );
-        assert_eq!(by_ref, by_value);
+        let e = first(b"\xff");
+        assert!(e.message.contains("invalid UTF-8"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_newer_format_is_named_as_such() {
+        let text = String::from_utf8(DEMO.to_vec()).unwrap();
+        let newer = text.replacen("\"format\": 1,", "\"format\": 2, \"colour\": 1,", 1);
+        let e = first(newer.as_bytes());
+        assert_eq!((e.kind, e.at.as_str()), (K::UnsupportedFormat, "format"));
+        let newer = text.replacen("\"format\": 1,", "\"format\": 2,", 1);
+        assert_eq!(first(newer.as_bytes()).kind, K::UnsupportedFormat);
     }
 }

@@ -9,7 +9,6 @@ pub mod source;
 pub mod strict;
 pub mod template;
 pub mod time;
-pub mod tree;
 
 use crate::condition::{Condition, ValueKind};
 use hash::FastMap;
@@ -223,14 +222,15 @@ impl Offer {
 
 impl Pack {
     /// Compiles an already-parsed source.
-    pub fn from_source(src: &source::PackSource) -> Result<Pack, error::PackErrors> {
-        compile::compile(src)
+    pub fn from_source(src: &source::PackSource<'_>) -> Result<Pack, error::PackErrors> {
+        compile::compile(src.clone())
     }
 
     /// Parses and compiles pack JSON (no signature check: for tooling and tests; use
     /// [`crate::load`] for anything that came over a network).
     pub fn from_json(bytes: &[u8]) -> Result<Pack, error::PackErrors> {
-        compile::compile_owned(compile::parse(bytes)?)
+        let doc = compile::parse(bytes)?;
+        compile::compile(compile::read(&doc)?)
     }
 
     pub fn product(&self, sku: &str) -> Option<(u32, &Product)> {

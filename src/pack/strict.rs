@@ -1,90 +1,11 @@
-//! Strict JSON helpers: maps and free-form values that refuse duplicate keys instead of keeping
-//! the last one silently (serde's default for maps and `serde_json::Value`).
+//! Strict serde helpers for what crosses the JS boundary (signals, load options) and the ledger:
+//! maps that refuse duplicate keys instead of keeping the last one silently (serde's default),
+//! and structs read only from objects, never from serde's positional array form.
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// A `serde_json::Value` whose objects had no duplicate keys.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StrictValue(pub serde_json::Value);
-
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(StrictValue)
-    }
-}
-
-impl serde::Serialize for StrictValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = serde_json::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::from(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::from(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(serde_json::Value::Number)
-            .ok_or_else(|| E::custom("number is not finite"))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::String(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::String(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(StrictVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(StrictValue(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(serde_json::Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match out.entry(key) {
-                serde_json::map::Entry::Occupied(e) => {
-                    return Err(de::Error::custom(format_args!(
-                        "duplicate key `{}`",
-                        e.key()
-                    )));
-                }
-                serde_json::map::Entry::Vacant(slot) => {
-                    let StrictValue(v) = map.next_value()?;
-                    slot.insert(v);
-                }
-            }
-        }
-        Ok(serde_json::Value::Object(out))
-    }
-}
 
 /// `deserialize_with` for `BTreeMap<String, V>` fields: refuses duplicate keys.
 pub fn unique_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
@@ -162,14 +83,6 @@ macro_rules! object_only {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn duplicate_keys_rejected_at_any_depth() {
-        let e = serde_json::from_str::<StrictValue>(r#"{"a":{"b":1,"b":2}}"#);
-        assert!(e.is_err_and(|e| e.to_string().contains("duplicate key `b`")));
-        let ok = serde_json::from_str::<StrictValue>(r#"{"a":{"b":1,"c":[{"b":2}]}}"#);
-        assert!(ok.is_ok());
-    }
 
     #[test]
     fn unique_map_rejects_duplicates() {

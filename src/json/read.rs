@@ -1,0 +1,314 @@
+//! Typed reading of [`Node`]s with the JSON path in every error: strings, integers of a given
+//! width, lists, enums by name, and objects read as structs (unknown, duplicate and missing
+//! fields refused). Messages follow serde's wording, so they read the same as before.
+
+use super::{Kind, Node, Object};
+use std::fmt;
+
+/// Why a document was refused: where (a JSON path such as `offers[2].need.stage`, empty for
+/// the document itself) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub at: String,
+    pub message: String,
+}
+
+impl JsonError {
+    pub fn new(at: String, message: String) -> Self {
+        JsonError { at, message }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.at.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.at, self.message)
+        }
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Where a value is, built on the stack while reading (nothing is formatted unless an error
+/// names it).
+#[derive(Clone, Copy)]
+pub enum Path<'p> {
+    Root,
+    Key(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl<'p> Path<'p> {
+    pub fn key(&'p self, k: &'p str) -> Path<'p> {
+        Path::Key(self, k)
+    }
+
+    pub fn index(&'p self, i: usize) -> Path<'p> {
+        Path::Index(self, i)
+    }
+
+    /// An error at this path.
+    pub fn error(&self, message: String) -> JsonError {
+        JsonError::new(self.to_string(), message)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, k) => f.write_str(k),
+            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
+
+/// How serde names what it found: "string \"x\"", "integer `5`", "map", ….
+fn found(n: Node<'_>) -> String {
+    match n.kind() {
+        Kind::Null => "null".into(),
+        Kind::Bool(b) => format!("boolean `{b}`"),
+        Kind::Number(x) if x.is_integer() => format!("integer `{x}`"),
+        Kind::Number(x) => format!("floating point `{x}`"),
+        Kind::Str(s) => format!("string {s:?}"),
+        Kind::Array(_) => "sequence".into(),
+        Kind::Object(_) => "map".into(),
+    }
+}
+
+/// "invalid type: …, expected …" at `p`.
+pub fn invalid_type(n: Node<'_>, p: &Path<'_>, expected: &str) -> JsonError {
+    p.error(format!("invalid type: {}, expected {expected}", found(n)))
+}
+
+impl<'a> Node<'a> {
+    /// `None` for null, else `read` of the value.
+    pub fn opt<T>(
+        self,
+        p: &Path<'_>,
+        read: impl FnOnce(Node<'a>, &Path<'_>) -> Result<T, JsonError>,
+    ) -> Result<Option<T>, JsonError> {
+        if self.is_null() {
+            Ok(None)
+        } else {
+            read(self, p).map(Some)
+        }
+    }
+
+    pub fn str(self, p: &Path<'_>) -> Result<&'a str, JsonError> {
+        self.as_str()
+            .ok_or_else(|| invalid_type(self, p, "a string"))
+    }
+
+    pub fn bool(self, p: &Path<'_>) -> Result<bool, JsonError> {
+        self.as_bool()
+            .ok_or_else(|| invalid_type(self, p, "a boolean"))
+    }
+
+    /// An integer in `lo..=hi`, named `ty` in errors ("expected u32").
+    fn int(self, p: &Path<'_>, ty: &str, lo: i128, hi: i128) -> Result<i128, JsonError> {
+        let Some(n) = self.as_number() else {
+            return Err(invalid_type(self, p, ty));
+        };
+        if !n.is_integer() {
+            return Err(invalid_type(self, p, ty));
+        }
+        let t = n.text();
+        let v = match t.parse::<i64>() {
+            Ok(v) => Some(i128::from(v)),
+            Err(_) => t.parse::<u64>().ok().map(i128::from),
+        };
+        match v {
+            Some(v) if (lo..=hi).contains(&v) => Ok(v),
+            _ => Err(p.error(format!("invalid value: integer `{n}`, expected {ty}"))),
+        }
+    }
+
+    pub fn u32(self, p: &Path<'_>) -> Result<u32, JsonError> {
+        let v = self.int(p, "u32", 0, u32::MAX.into())?;
+        Ok(u32::try_from(v).unwrap_or(0))
+    }
+
+    pub fn i32(self, p: &Path<'_>) -> Result<i32, JsonError> {
+        let v = self.int(p, "i32", i32::MIN.into(), i32::MAX.into())?;
+        Ok(i32::try_from(v).unwrap_or(0))
+    }
+
+    pub fn i64(self, p: &Path<'_>) -> Result<i64, JsonError> {
+        let v = self.int(p, "i64", i64::MIN.into(), i64::MAX.into())?;
+        Ok(i64::try_from(v).unwrap_or(0))
+    }
+
+    pub fn u64(self, p: &Path<'_>) -> Result<u64, JsonError> {
+        let v = self.int(p, "u64", 0, u64::MAX.into())?;
+        Ok(u64::try_from(v).unwrap_or(0))
+    }
+
+    /// Any finite number.
+    pub fn f64(self, p: &Path<'_>) -> Result<f64, JsonError> {
+        self.as_f64().ok_or_else(|| invalid_type(self, p, "f64"))
+    }
+
+    /// A list, each item read with `read` (its path gets the index).
+    pub fn list<T>(
+        self,
+        p: &Path<'_>,
+        mut read: impl FnMut(Node<'a>, &Path<'_>) -> Result<T, JsonError>,
+    ) -> Result<Vec<T>, JsonError> {
+        let Some(arr) = self.as_array() else {
+            return Err(invalid_type(self, p, "a sequence"));
+        };
+        let mut out = Vec::with_capacity(arr.len());
+        for (i, item) in arr.iter().enumerate() {
+            out.push(read(item, &p.index(i))?);
+        }
+        Ok(out)
+    }
+
+    /// A list of strings.
+    pub fn strs(self, p: &Path<'_>) -> Result<Vec<&'a str>, JsonError> {
+        self.list(p, |n, p| n.str(p))
+    }
+
+    /// One of `names` (an enum variant written as a string); its index.
+    pub fn variant(self, p: &Path<'_>, names: &[&str]) -> Result<usize, JsonError> {
+        let s = self
+            .as_str()
+            .ok_or_else(|| invalid_type(self, p, "a string"))?;
+        names
+            .iter()
+            .position(|n| *n == s)
+            .ok_or_else(|| p.error(format!("unknown variant `{s}`, expected {}", one_of(names))))
+    }
+
+    /// An object (else "invalid type: …, expected a JSON object").
+    pub fn object(self, p: &Path<'_>) -> Result<Object<'a>, JsonError> {
+        self.as_object()
+            .ok_or_else(|| invalid_type(self, p, "a JSON object"))
+    }
+
+    /// An object read as a map: keys in document order, none twice ("duplicate key `k`").
+    pub fn map(self, p: &Path<'_>) -> Result<Object<'a>, JsonError> {
+        let obj = self
+            .as_object()
+            .ok_or_else(|| invalid_type(self, p, "a map"))?;
+        if let Some(k) = obj.duplicate_key() {
+            return Err(p.error(format!("duplicate key `{k}`")));
+        }
+        Ok(obj)
+    }
+
+    /// An object read as a struct with fields `f`: returns each field's value (or `None`).
+    /// Refuses unknown fields (at the field's path), a field given twice, and a missing
+    /// required field.
+    pub fn fields<const N: usize>(
+        self,
+        p: &Path<'_>,
+        f: &Fields<N>,
+    ) -> Result<[Option<Node<'a>>; N], JsonError> {
+        let mut out = [None; N];
+        read_fields(self, p, &f.names, &f.sigs, f.required, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// "`a`, `b` or `c`" for error messages.
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "nothing".into(),
+        [one] => format!("`{one}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        _ => {
+            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("one of {}", list.join(", "))
+        }
+    }
+}
+
+/// The fields of a struct as read from an object: names, a fingerprint of each, and which
+/// are required (bit i = `names[i]`). Built at compile time (`const`).
+pub struct Fields<const N: usize> {
+    names: [&'static str; N],
+    sigs: [u32; N],
+    required: u64,
+}
+
+impl<const N: usize> Fields<N> {
+    pub const fn new(names: [&'static str; N], required: u64) -> Self {
+        let mut sigs = [0u32; N];
+        let mut i = 0;
+        while i < N {
+            sigs[i] = sig(names[i].as_bytes());
+            i += 1;
+        }
+        Fields {
+            names,
+            sigs,
+            required,
+        }
+    }
+}
+
+/// A cheap fingerprint of a name: length, first and last byte.
+const fn sig(b: &[u8]) -> u32 {
+    let (first, last) = match b {
+        [] => (0, 0),
+        [f, .., l] => (*f, *l),
+        [f] => (*f, *f),
+    };
+    (b.len() as u32) << 16 | (first as u32) << 8 | last as u32
+}
+
+/// `a == b` without a call to `memcmp` (names are short).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+fn read_fields<'a>(
+    n: Node<'a>,
+    p: &Path<'_>,
+    names: &[&str],
+    sigs: &[u32],
+    required: u64,
+    out: &mut [Option<Node<'a>>],
+) -> Result<(), JsonError> {
+    let obj = n.object(p)?;
+    // Keys are matched by fingerprint first (no byte comparisons for the names that differ),
+    // trying the field after the last match before the others: fields usually come in order.
+    let mut next = 0;
+    for (key, value) in obj.iter() {
+        let k = sig(key.as_bytes());
+        let is = |i: usize| {
+            sigs.get(i) == Some(&k)
+                && names
+                    .get(i)
+                    .is_some_and(|n| same(n.as_bytes(), key.as_bytes()))
+        };
+        let found = if is(next) {
+            Some(next)
+        } else {
+            (0..names.len()).find(|&i| is(i))
+        };
+        let Some(i) = found else {
+            return Err(p
+                .key(key)
+                .error(format!("unknown field `{key}`, expected {}", one_of(names))));
+        };
+        next = i + 1;
+        match out.get_mut(i) {
+            Some(Some(_)) => return Err(p.error(format!("duplicate field `{key}`"))),
+            Some(slot) => *slot = Some(value),
+            None => {}
+        }
+    }
+    for (i, name) in names.iter().enumerate() {
+        let missing = out.get(i).is_some_and(Option::is_none);
+        if missing && i < 64 && required & (1 << i) != 0 {
+            return Err(p.error(format!("missing field `{name}`")));
+        }
+    }
+    Ok(())
+}
