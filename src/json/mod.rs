@@ -13,6 +13,7 @@
 //! (structs, maps, conditions) rather than here, so that a hostile object with many keys costs
 //! one sort, not a quadratic scan.
 
+mod number;
 pub mod read;
 mod scan;
 pub mod write;
@@ -163,7 +164,7 @@ impl<'a> Number<'a> {
     }
 
     pub fn as_f64(self) -> Option<f64> {
-        self.0.parse::<f64>().ok().filter(|f| f.is_finite())
+        number::to_f64(self.0)
     }
 
     /// The value if it is an integer that fits an i64.

@@ -313,7 +313,7 @@ impl<'t> Scanner<'t> {
         let text = self.text.get(start..self.i).unwrap_or("");
         // Integers that fit 64 bits are exact; anything else must be a finite f64.
         let fits = integer && (text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok());
-        if !fits && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        if !fits && super::number::to_f64(text).is_none() {
             let at = self.i;
             self.i = start;
             let e = self.fail("number out of range");
