@@ -484,7 +484,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         }
     }
     for f in families.values_mut() {
-        f.sort();
+        // (tier, offer index) pairs are distinct: no need for a stable sort.
+        f.sort_unstable();
     }
     let family_of: Vec<Option<Vec<u32>>> = offers
         .iter()
@@ -547,8 +548,9 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             .map(|p| {
                 policy
                     .placement_caps
-                    .get(p.name.as_str())
-                    .map(caps)
+                    .iter()
+                    .find(|(name, _)| *name == p.name)
+                    .map(|(_, c)| caps(c))
                     .unwrap_or_default()
             })
             .collect(),
@@ -572,7 +574,7 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             })
             .collect(),
     };
-    for key in policy.consent_defaults.keys() {
+    for (key, _) in &policy.consent_defaults {
         let region = *key == "*"
             || *key == "EEA"
             || (key.len() == 2 && key.bytes().all(|b| b.is_ascii_uppercase()));
@@ -585,7 +587,7 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             );
         }
     }
-    for name in policy.placement_caps.keys() {
+    for (name, _) in &policy.placement_caps {
         if placement_bit(name).is_none() {
             ctx.push(
                 K::UnknownPlacement,

@@ -8,7 +8,6 @@
 use crate::json::read::Fields;
 use crate::json::{JsonError, Node, Path};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The whole pack document (the payload inside the signed envelope).
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +18,7 @@ pub struct PackSource<'a> {
     pub catalog: Vec<ProductSource<'a>>,
     pub compatibility: Vec<CompatibilitySource<'a>>,
     /// Declared "told us" questions: answer key -> its type and allowed values.
-    pub answers: BTreeMap<&'a str, AnswerSource<'a>>,
+    pub answers: Vec<(&'a str, AnswerSource<'a>)>,
     pub offers: Vec<OfferSource<'a>>,
     pub policy: PolicySource<'a>,
 }
@@ -244,20 +243,20 @@ pub struct PolicySource<'a> {
     /// Caps across all offers (session / day; week allowed too).
     pub caps: CapsSource,
     /// Caps per placement, across offers.
-    pub placement_caps: BTreeMap<&'a str, CapsSource>,
+    pub placement_caps: Vec<(&'a str, CapsSource)>,
     /// At most this many bundle offers per category (default 3).
     pub max_bundles_per_category: Option<u32>,
     /// Placements where bundles may appear (default: product, cart).
     pub bundle_placements: Option<Vec<&'a str>>,
     /// Extra placements beyond the built-in ones, each with the stage it implies.
-    pub placements: BTreeMap<&'a str, Stage>,
+    pub placements: Vec<(&'a str, Stage)>,
     /// Score bonus for an offer whose motivation matches the shopper's declared one.
     pub motivation_bonus: Option<i32>,
     /// Hours after a purchase that count as onboarding (default 24).
     pub onboarding_hours: Option<u32>,
     /// Consent the script assumes before the shopper or a CMP answers, by region: an ISO
     /// country code ("US"), "EEA" (the European Economic Area), or "*" for anywhere else.
-    pub consent_defaults: BTreeMap<&'a str, ConsentDefaultSource>,
+    pub consent_defaults: Vec<(&'a str, ConsentDefaultSource)>,
 }
 
 /// A region's default consent (GPC and the shopper's own choice always override it).
@@ -417,16 +416,17 @@ fn string<'a>(n: Node<'a>, p: &Path<'_>) -> Result<&'a str, JsonError> {
     n.str(p)
 }
 
-/// An object read as a map with unique keys, each value read with `read`, sorted by key.
+/// An object read as a map: keys unique ("duplicate key `k`"), each value read with `read`,
+/// sorted by key.
 fn map<'a, V>(
     n: Node<'a>,
     p: &Path<'_>,
     mut read: impl FnMut(Node<'a>, &Path<'_>) -> Result<V, JsonError>,
-) -> Result<BTreeMap<&'a str, V>, JsonError> {
+) -> Result<Vec<(&'a str, V)>, JsonError> {
     let obj = n.map(p)?;
-    let mut out = BTreeMap::new();
-    for (k, v) in obj.iter() {
-        out.insert(k, read(v, &p.key(k))?);
+    let mut out = Vec::with_capacity(obj.len());
+    for (k, v) in obj.sorted() {
+        out.push((k, read(v, &p.key(k))?));
     }
     Ok(out)
 }
