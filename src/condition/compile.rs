@@ -56,12 +56,13 @@ impl Allowed<'_> {
     }
 }
 
-impl fmt::Debug for Allowed<'_> {
+impl fmt::Display for Allowed<'_> {
+    /// `["a", "b"]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Allowed::Answer(v) => v.fmt(f),
-            Allowed::Fixed(v) => v.fmt(f),
-        }
+        f.write_str(&match self {
+            Allowed::Answer(v) => json::write::quoted_list(v.iter().map(String::as_str)),
+            Allowed::Fixed(v) => json::write::quoted_list(v.iter().copied()),
+        })
     }
 }
 
@@ -165,11 +166,11 @@ impl<'a> Compiler<'a, '_> {
             return self.leaf(obj, path);
         }
         if obj.len() != 1 {
-            let keys: Vec<&str> = obj.sorted().into_iter().map(|(k, _)| k).collect();
+            let keys = json::write::quoted_list(obj.sorted().into_iter().map(|(k, _)| k));
             return self.err(
                 PackErrorKind::BadCondition,
                 format!(
-                    "expected exactly one of all, any, not, compatible, cart_has, or a path test; found keys {keys:?}"
+                    "expected exactly one of all, any, not, compatible, cart_has, or a path test; found keys {keys}"
                 ),
             );
         }
@@ -435,12 +436,15 @@ impl<'a> Compiler<'a, '_> {
             }
             ("between", ValueKind::Number) => {
                 let pair = value.as_array().filter(|a| a.len() == 2).and_then(|a| {
-                    let mut it = a.iter();
-                    Some((it.next()?.as_f64()?, it.next()?.as_f64()?))
+                    let mut it = a.iter().filter_map(Node::as_number);
+                    let (lo, hi) = (it.next()?, it.next()?);
+                    Some((lo, lo.as_f64()?, hi, hi.as_f64()?))
                 });
                 match pair {
-                    Some((lo, hi)) if lo <= hi => Test::Between(lo, hi),
-                    Some((lo, hi)) => {
+                    Some((_, lo, _, hi)) if lo <= hi => Test::Between(lo, hi),
+                    // The bounds as written: printing an f64 would bring float formatting
+                    // into the wasm module.
+                    Some((lo, _, hi, _)) => {
                         return self.err(
                             PackErrorKind::BadValue,
                             format!(
@@ -545,7 +549,7 @@ impl<'a> Compiler<'a, '_> {
         if !allowed.is_empty() && !allowed.contains(s) {
             return self.err(
                 PackErrorKind::BadValue,
-                format!("`{s}` is not a value `{path}` can take (one of {allowed:?})"),
+                format!("`{s}` is not a value `{path}` can take (one of {allowed})"),
             );
         }
         let is_sku = matches!(

@@ -73,7 +73,11 @@ fn found(n: Node<'_>) -> String {
         Kind::Bool(b) => format!("boolean `{b}`"),
         Kind::Number(x) if x.is_integer() => format!("integer `{x}`"),
         Kind::Number(x) => format!("floating point `{x}`"),
-        Kind::Str(s) => format!("string {s:?}"),
+        Kind::Str(s) => {
+            let mut out = String::from("string ");
+            super::write::string(&mut out, s);
+            out
+        }
         Kind::Array(_) => "sequence".into(),
         Kind::Object(_) => "map".into(),
     }

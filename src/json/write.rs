@@ -34,6 +34,20 @@ pub fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `["a", "b"]`: a list of strings quoted as JSON, for messages (as `{:?}` of a `Vec<&str>`
+/// would write it for plain text, without pulling `char::escape_debug` into the wasm module).
+pub fn quoted_list<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    let mut out = String::from("[");
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        string(&mut out, s);
+    }
+    out.push(']');
+    out
+}
+
 /// Appends `n` as compact JSON: object keys sorted, numbers as written.
 pub fn value(out: &mut String, n: Node<'_>) {
     match n.kind() {
