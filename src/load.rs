@@ -139,8 +139,9 @@ pub fn audience_matches(audience: &[String], host: &str) -> bool {
     audience.iter().any(|a| match a.strip_prefix("*.") {
         Some(suffix) => {
             host.len() > suffix.len() + 1
-                && host.ends_with(suffix)
-                && host[..host.len() - suffix.len()].ends_with('.')
+                && host
+                    .strip_suffix(suffix)
+                    .is_some_and(|rest| rest.ends_with('.'))
         }
         None => *a == host,
     })

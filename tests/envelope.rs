@@ -63,7 +63,7 @@ fn sign_then_verify_returns_exact_payload_and_key_id() {
     let verified = verify_old(text.as_bytes()).unwrap();
     assert_eq!(verified.payload, PAYLOAD);
     assert_eq!(verified.key_id, id(&old_key()));
-    let envelope: Envelope = serde_json::from_str(&text).unwrap();
+    let envelope = Envelope::parse(text.as_bytes()).unwrap();
     assert_eq!(envelope.payload_type, PAYLOAD_TYPE);
     assert_eq!(envelope.signatures.len(), 1);
     assert_eq!(envelope.signatures[0].keyid, id(&old_key()));
@@ -99,7 +99,7 @@ fn trusted_key_from_text_verifies() {
 #[test]
 fn rotation_envelope_verifies_with_either_key() {
     let both = add_signature(signed().as_bytes(), &new_key()).unwrap();
-    let envelope: Envelope = serde_json::from_str(&both).unwrap();
+    let envelope = Envelope::parse(both.as_bytes()).unwrap();
     let ids: Vec<&str> = envelope
         .signatures
         .iter()
@@ -218,9 +218,16 @@ fn garbage_empty_and_non_utf8_are_malformed() {
 }
 
 #[test]
-fn malformed_reason_has_line_and_column() {
+fn malformed_reason_has_line_and_column_or_path() {
+    // Not JSON: where the reader stopped.
+    let reason = malformed_reason(verify_old(b"{\n  \"payloadType\": 5,\n}"));
+    assert!(reason.contains("line 3 column"), "{reason}");
+    // JSON of the wrong shape: the path of the offending value.
     let reason = malformed_reason(verify_old(b"{\n  \"payloadType\": 5\n}"));
-    assert!(reason.contains("line 2 column"), "{reason}");
+    assert_eq!(
+        reason,
+        "payloadType: invalid type: integer `5`, expected a string"
+    );
 }
 
 #[test]

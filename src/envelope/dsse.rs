@@ -1,17 +1,14 @@
 //! The DSSE-style envelope around a rule pack: its wire form, pre-authentication encoding, signing and verification.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::fmt::Write as _;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer as _};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::error::EnvelopeError;
 use super::keys::{SecretKey, TrustedKeys};
+use crate::json::read::Fields;
+use crate::json::{self, JsonError, Path};
 
 /// The only payload type xsell signs or accepts.
 pub const PAYLOAD_TYPE: &str = "application/vnd.xsell.pack.v1+json";
@@ -25,8 +22,8 @@ pub const DEFAULT_MAX_ENVELOPE_BYTES: usize = 8 * 1024 * 1024;
 /// The envelope's wire form:
 /// `{"payloadType": "...", "payload": "<base64>", "signatures": [{"keyid": "...", "sig": "<base64>"}]}`.
 ///
-/// Deserializing is strict: only a JSON object is accepted (not serde's array form),
-/// unknown fields, duplicate fields and missing fields are errors.
+/// Reading it ([`Envelope::parse`], [`verify`]) is strict: only a JSON object is accepted (not a
+/// positional array), unknown fields, duplicate fields and missing fields are errors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
@@ -96,6 +93,15 @@ pub(crate) struct SignedMessage {
     key_id: String,
 }
 
+impl Envelope {
+    /// Reads an envelope from its JSON text, as strictly as [`verify`] does (without checking
+    /// anything else: payload type, base64 and signatures are left to `verify`).
+    pub fn parse(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
+        let doc = json::parse_bytes(bytes).map_err(malformed)?;
+        read_envelope(&doc).map(|e| e.owned()).map_err(malformed)
+    }
+}
+
 impl SignedMessage {
     /// The exact bytes that were signed.
     pub(crate) fn payload(&self) -> &[u8] {
@@ -131,7 +137,10 @@ fn decode_payload_into_pae(text: &str) -> Result<(Vec<u8>, usize, usize), Envelo
     let start = PAE_HEADER_ROOM.saturating_sub(header.len());
     match buf.get_mut(start..PAE_HEADER_ROOM) {
         Some(room) if room.len() == header.len() => {
-            room.copy_from_slice(&header);
+            // Not `copy_from_slice`: its length check would bring a panic message along.
+            for (to, from) in room.iter_mut().zip(&header) {
+                *to = *from;
+            }
             Ok((buf, start, PAE_HEADER_ROOM))
         }
         // Unreachable (the room fits any length), but never panic: build it the plain way.
@@ -173,7 +182,7 @@ pub fn sign(payload: &[u8], key: &SecretKey) -> String {
 /// Errors if the text is not an envelope, its payload type is not [`PAYLOAD_TYPE`], or
 /// its payload is not base64.
 pub fn add_signature(envelope_json: &[u8], key: &SecretKey) -> Result<String, EnvelopeError> {
-    let mut envelope = parse_envelope(envelope_json)?;
+    let mut envelope = Envelope::parse(envelope_json)?;
     check_payload_type(&envelope.payload_type)?;
     let payload = decode_base64(&envelope.payload, || "payload".to_owned())?;
     let fresh = signature_for(&payload, key);
@@ -225,12 +234,10 @@ pub(crate) fn verify_message(
             max: max_bytes,
         });
     }
-    let envelope: EnvelopeRef<'_> =
-        serde_json::from_slice(bytes).map_err(|e| EnvelopeError::Malformed {
-            reason: e.to_string(),
-        })?;
-    check_payload_type(&envelope.payload_type)?;
-    let (buf, message_at, payload_at) = decode_payload_into_pae(&envelope.payload)?;
+    let doc = json::parse_bytes(bytes).map_err(malformed)?;
+    let envelope = read_envelope(&doc).map_err(malformed)?;
+    check_payload_type(envelope.payload_type)?;
+    let (buf, message_at, payload_at) = decode_payload_into_pae(envelope.payload)?;
 
     if envelope.signatures.len() > MAX_SIGNATURES {
         return Err(EnvelopeError::TooManySignatures {
@@ -239,11 +246,11 @@ pub(crate) fn verify_message(
     }
     let mut signatures = Vec::with_capacity(envelope.signatures.len());
     for (i, entry) in envelope.signatures.iter().enumerate() {
-        let raw = decode_base64(&entry.sig, || format!("signatures[{i}].sig"))?;
+        let raw = decode_base64(entry.sig, || format!("signatures[{i}].sig"))?;
         let raw = <[u8; 64]>::try_from(raw).map_err(|_| EnvelopeError::BadSignature {
-            key_id: entry.keyid.to_string(),
+            key_id: entry.keyid.to_owned(),
         })?;
-        signatures.push((&*entry.keyid, Signature::from_bytes(&raw)));
+        signatures.push((entry.keyid, Signature::from_bytes(&raw)));
     }
     if signatures.is_empty() {
         return Err(EnvelopeError::NoSignatures);
@@ -293,12 +300,6 @@ fn signature_for(payload: &[u8], key: &SecretKey) -> EnvelopeSignature {
     }
 }
 
-fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
-    serde_json::from_slice(bytes).map_err(|e| EnvelopeError::Malformed {
-        reason: e.to_string(),
-    })
-}
-
 fn check_payload_type(payload_type: &str) -> Result<(), EnvelopeError> {
     if payload_type == PAYLOAD_TYPE {
         Ok(())
@@ -322,16 +323,16 @@ fn to_pretty_json(envelope: &Envelope) -> String {
     let mut out =
         String::with_capacity(envelope.payload.len() + 160 * (envelope.signatures.len() + 1));
     out.push_str("{\n  \"payloadType\": ");
-    push_json_string(&mut out, &envelope.payload_type);
+    json::write::string(&mut out, &envelope.payload_type);
     out.push_str(",\n  \"payload\": ");
-    push_json_string(&mut out, &envelope.payload);
+    json::write::string(&mut out, &envelope.payload);
     out.push_str(",\n  \"signatures\": [");
     for (i, signature) in envelope.signatures.iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         out.push_str("    {\n      \"keyid\": ");
-        push_json_string(&mut out, &signature.keyid);
+        json::write::string(&mut out, &signature.keyid);
         out.push_str(",\n      \"sig\": ");
-        push_json_string(&mut out, &signature.sig);
+        json::write::string(&mut out, &signature.sig);
         out.push_str("\n    }");
     }
     if !envelope.signatures.is_empty() {
@@ -341,203 +342,78 @@ fn to_pretty_json(envelope: &Envelope) -> String {
     out
 }
 
-/// Appends `text` as a JSON string literal, escaping as serde_json does.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => {
-                // Writing to a String cannot fail.
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+/// Reads the envelope's JSON with the strict reader: an object with exactly `payloadType`,
+/// `payload` and `signatures` (each signature an object with exactly `keyid` and `sig`), every
+/// value a string; no unknown, duplicate or missing fields, no positional array form, nothing
+/// after the document. Strings are borrowed from `doc` unless they had escapes.
+fn read_envelope<'a>(doc: &'a json::Doc<'a>) -> Result<EnvelopeRef<'a>, JsonError> {
+    let p = Path::Root;
+    let [payload_type, payload, signatures] = doc.root().fields(&p, &ENVELOPE_FIELDS)?;
+    let payload_type = required(payload_type, &p, "payloadType")?.str(&p.key("payloadType"))?;
+    let payload = required(payload, &p, "payload")?.str(&p.key("payload"))?;
+    let signatures =
+        required(signatures, &p, "signatures")?.list(&p.key("signatures"), |n, p| {
+            let [keyid, sig] = n.fields(p, &SIGNATURE_FIELDS)?;
+            Ok(SignatureRef {
+                keyid: required(keyid, p, "keyid")?.str(&p.key("keyid"))?,
+                sig: required(sig, p, "sig")?.str(&p.key("sig"))?,
+            })
+        })?;
+    Ok(EnvelopeRef {
+        payload_type,
+        payload,
+        signatures,
+    })
 }
 
-const ENVELOPE_FIELDS: &[&str] = &["payloadType", "payload", "signatures"];
-const SIGNATURE_FIELDS: &[&str] = &["keyid", "sig"];
+/// The envelope's fields (each is required; [`required`] says which is missing).
+const ENVELOPE_FIELDS: Fields<3> = Fields::new(["payloadType", "payload", "signatures"], 0);
+/// A signature's fields.
+const SIGNATURE_FIELDS: Fields<2> = Fields::new(["keyid", "sig"], 0);
 
-/// The envelope as read, with the same strict shape as [`Envelope`]; strings are borrowed from
-/// the input where they have no escapes (the payload is most of the envelope: `verify` does not
-/// copy it).
+/// A field [`json::Node::fields`] found, or "missing field `name`".
+fn required<'a>(
+    node: Option<json::Node<'a>>,
+    p: &Path<'_>,
+    name: &str,
+) -> Result<json::Node<'a>, JsonError> {
+    node.ok_or_else(|| p.error(format!("missing field `{name}`")))
+}
+
+fn malformed(e: JsonError) -> EnvelopeError {
+    EnvelopeError::Malformed {
+        reason: e.to_string(),
+    }
+}
+
+/// The envelope as read; strings borrow from the document (the payload is most of the
+/// envelope: `verify` decodes it from there, without a copy).
 struct EnvelopeRef<'a> {
-    payload_type: Cow<'a, str>,
-    payload: Cow<'a, str>,
+    payload_type: &'a str,
+    payload: &'a str,
     signatures: Vec<SignatureRef<'a>>,
 }
 
 struct SignatureRef<'a> {
-    keyid: Cow<'a, str>,
-    sig: Cow<'a, str>,
+    keyid: &'a str,
+    sig: &'a str,
 }
 
 impl EnvelopeRef<'_> {
-    fn into_owned(self) -> Envelope {
+    fn owned(&self) -> Envelope {
         Envelope {
-            payload_type: self.payload_type.into_owned(),
-            payload: self.payload.into_owned(),
+            payload_type: self.payload_type.to_owned(),
+            payload: self.payload.to_owned(),
             signatures: self
                 .signatures
-                .into_iter()
+                .iter()
                 .map(|s| EnvelopeSignature {
-                    keyid: s.keyid.into_owned(),
-                    sig: s.sig.into_owned(),
+                    keyid: s.keyid.to_owned(),
+                    sig: s.sig.to_owned(),
                 })
                 .collect(),
         }
     }
-}
-
-impl<'de> Deserialize<'de> for Envelope {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        EnvelopeRef::deserialize(deserializer).map(EnvelopeRef::into_owned)
-    }
-}
-
-impl<'de> Deserialize<'de> for EnvelopeSignature {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        SignatureRef::deserialize(deserializer).map(|s| EnvelopeSignature {
-            keyid: s.keyid.into_owned(),
-            sig: s.sig.into_owned(),
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EnvelopeRef<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(EnvelopeVisitor)
-    }
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> Visitor<'de> for EnvelopeVisitor {
-    type Value = EnvelopeRef<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an envelope object with payloadType, payload and signatures")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvelopeRef<'de>, A::Error> {
-        let mut payload_type: Option<Text<'de>> = None;
-        let mut payload: Option<Text<'de>> = None;
-        let mut signatures = None;
-        while let Some(name) = map.next_key::<String>()? {
-            match name.as_str() {
-                "payloadType" => next_value_once(&mut map, &mut payload_type, "payloadType")?,
-                "payload" => next_value_once(&mut map, &mut payload, "payload")?,
-                "signatures" => next_value_once(&mut map, &mut signatures, "signatures")?,
-                other => return Err(de::Error::unknown_field(other, ENVELOPE_FIELDS)),
-            }
-        }
-        Ok(EnvelopeRef {
-            payload_type: payload_type
-                .ok_or_else(|| de::Error::missing_field("payloadType"))?
-                .0,
-            payload: payload
-                .ok_or_else(|| de::Error::missing_field("payload"))?
-                .0,
-            signatures: signatures.ok_or_else(|| de::Error::missing_field("signatures"))?,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for SignatureRef<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(SignatureVisitor)
-    }
-}
-
-struct SignatureVisitor;
-
-impl<'de> Visitor<'de> for SignatureVisitor {
-    type Value = SignatureRef<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a signature object with keyid and sig")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignatureRef<'de>, A::Error> {
-        let mut keyid: Option<Text<'de>> = None;
-        let mut sig: Option<Text<'de>> = None;
-        while let Some(name) = map.next_key::<String>()? {
-            match name.as_str() {
-                "keyid" => next_value_once(&mut map, &mut keyid, "keyid")?,
-                "sig" => next_value_once(&mut map, &mut sig, "sig")?,
-                other => return Err(de::Error::unknown_field(other, SIGNATURE_FIELDS)),
-            }
-        }
-        Ok(SignatureRef {
-            keyid: keyid.ok_or_else(|| de::Error::missing_field("keyid"))?.0,
-            sig: sig.ok_or_else(|| de::Error::missing_field("sig"))?.0,
-        })
-    }
-}
-
-/// A string field, borrowed when the input allows. Accepts exactly what `String` accepts, with
-/// the same "expected a string" error.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_string(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Text(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Text(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Text(Cow::Owned(v)))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        match std::str::from_utf8(v) {
-            Ok(s) => Ok(Text(Cow::Owned(s.to_owned()))),
-            Err(_) => Err(de::Error::invalid_value(de::Unexpected::Bytes(v), &self)),
-        }
-    }
-    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-        match String::from_utf8(v) {
-            Ok(s) => Ok(Text(Cow::Owned(s))),
-            Err(e) => Err(de::Error::invalid_value(
-                de::Unexpected::Bytes(&e.into_bytes()),
-                &self,
-            )),
-        }
-    }
-}
-
-/// Reads a field's value, refusing a second occurrence of the field.
-fn next_value_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -608,7 +484,7 @@ mod tests {
         };
         let text = to_pretty_json(&envelope);
         assert_eq!(text, serde_json::to_string_pretty(&envelope).unwrap());
-        assert_eq!(serde_json::from_str::<Envelope>(&text).unwrap(), envelope);
+        assert_eq!(Envelope::parse(text.as_bytes()).unwrap(), envelope);
     }
 
     proptest! {
@@ -628,7 +504,7 @@ mod tests {
             };
             let text = to_pretty_json(&envelope);
             prop_assert_eq!(&text, &serde_json::to_string_pretty(&envelope).unwrap());
-            prop_assert_eq!(serde_json::from_str::<Envelope>(&text).unwrap(), envelope);
+            prop_assert_eq!(Envelope::parse(text.as_bytes()).unwrap(), envelope);
         }
     }
 
@@ -646,22 +522,27 @@ mod tests {
     }
 
     fn parse_err(text: &str) -> String {
-        match serde_json::from_str::<Envelope>(text) {
+        match Envelope::parse(text.as_bytes()) {
             Ok(e) => panic!("parsed unexpectedly: {e:?}"),
             Err(e) => e.to_string(),
         }
     }
 
     #[test]
-    fn deserializing_is_strict() {
+    fn reading_is_strict() {
         let ok = r#"{"payloadType":"t","payload":"","signatures":[{"keyid":"k","sig":""}]}"#;
-        assert!(serde_json::from_str::<Envelope>(ok).is_ok());
+        assert!(Envelope::parse(ok.as_bytes()).is_ok());
 
         // serde's derived structs would also take the array form; the envelope does not.
-        assert!(parse_err(r#"["t","",[["k",""]]]"#).contains("expected an envelope object"));
-        assert!(
-            parse_err(r#"{"payloadType":"t","payload":"","signatures":[["k",""]]}"#)
-                .contains("expected a signature object")
+        assert_eq!(
+            parse_err(r#"["t","",[["k",""]]]"#),
+            "envelope is not a well-formed signed envelope: \
+             invalid type: sequence, expected a JSON object"
+        );
+        assert_eq!(
+            parse_err(r#"{"payloadType":"t","payload":"","signatures":[["k",""]]}"#),
+            "envelope is not a well-formed signed envelope: \
+             signatures[0]: invalid type: sequence, expected a JSON object"
         );
         assert!(
             parse_err(r#"{"payloadType":"t","payload":"","signatures":[],"x":1}"#)
@@ -688,19 +569,45 @@ mod tests {
         );
         assert!(
             parse_err(r#"{"payloadType":"t","payload":null,"signatures":[]}"#)
-                .contains("invalid type: null")
+                .ends_with(": payload: invalid type: null, expected a string")
         );
         assert!(
             parse_err(r#"{"payloadType":"t","payload":"","signatures":{}}"#)
-                .contains("invalid type: map")
+                .ends_with(": signatures: invalid type: map, expected a sequence")
         );
+        assert!(parse_err(
+            r#"{"payloadType":"t","payload":"","signatures":[{"keyid":5,"sig":""}]}"#
+        )
+        .ends_with(": signatures[0].keyid: invalid type: integer `5`, expected a string"));
+        // One document only, and it must be complete.
+        for text in [
+            format!("{ok} {ok}"),
+            format!("{ok}x"),
+            format!("{ok},"),
+            ok[..ok.len() - 1].to_owned(),
+            String::new(),
+        ] {
+            assert!(parse_err(&text).contains(" at line 1 column "), "{text}");
+        }
+        // Surrounding whitespace is fine.
+        assert!(Envelope::parse(format!("\n\t {ok} \r\n").as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn reads_escaped_strings() {
+        let text = r#"{"payloadType":"a\/b\u00e9\"","payload":"x\n","signatures":[{"keyid":"\ud83d\ude00","sig":""}]}"#;
+        let envelope = Envelope::parse(text.as_bytes()).unwrap();
+        assert_eq!(envelope.payload_type, "a/bé\"");
+        assert_eq!(envelope.payload, "x\n");
+        assert_eq!(envelope.signatures[0].keyid, "😀");
+        assert_eq!(envelope.signatures[0].sig, "");
     }
 
     #[test]
     fn sign_output_parses_back() {
         let key = SecretKey::from_seed([3; 32]);
         let text = sign(b"payload", &key);
-        let envelope: Envelope = serde_json::from_str(&text).unwrap();
+        let envelope = Envelope::parse(text.as_bytes()).unwrap();
         assert_eq!(envelope.payload_type, PAYLOAD_TYPE);
         assert_eq!(STANDARD.decode(&envelope.payload).unwrap(), b"payload");
         assert_eq!(envelope.signatures.len(), 1);

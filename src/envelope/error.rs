@@ -21,7 +21,8 @@ pub enum EnvelopeError {
     },
     /// The input is not JSON of the envelope's shape.
     Malformed {
-        /// serde_json's message, including line and column.
+        /// The JSON reader's message: line and column for text that is not JSON, the JSON path
+        /// (such as `signatures[0].sig`) for JSON of the wrong shape.
         reason: String,
     },
     /// `payloadType` is not [`crate::envelope::PAYLOAD_TYPE`].

@@ -80,7 +80,9 @@ impl Template {
         let mut rest = text;
         let before = errors.len();
         while let Some(i) = rest.find(['{', '}']) {
-            let (head, tail) = rest.split_at(i);
+            let (Some(head), Some(tail)) = (rest.get(..i), rest.get(i..)) else {
+                break;
+            };
             lit.push_str(head);
             if let Some(t) = tail.strip_prefix("{{") {
                 lit.push('{');
