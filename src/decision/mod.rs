@@ -177,23 +177,28 @@ pub fn decide<'a>(
             )),
         }
     }
-    // Best first: score, then margin, then pack order.
-    eligible.sort_by(|a, b| {
+    // The best: score, then margin, then pack order. A linear pick, not a sort: only the
+    // winner matters, and the losers keep pack order in the trace (no sort code in the wasm).
+    let better = |a: &(u32, i64, Option<u32>), b: &(u32, i64, Option<u32>)| {
         let (oa, ob) = (pack.offers.get(a.0 as usize), pack.offers.get(b.0 as usize));
-        b.1.cmp(&a.1)
-            .then_with(|| ob.map(|o| o.margin).cmp(&oa.map(|o| o.margin)))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    let winner = eligible.first().copied();
+        (a.1, oa.map(|o| o.margin), std::cmp::Reverse(a.0))
+            > (b.1, ob.map(|o| o.margin), std::cmp::Reverse(b.0))
+    };
+    let winner = eligible
+        .iter()
+        .copied()
+        .reduce(|best, e| if better(&e, &best) { e } else { best });
     let mut result_offer = None;
     let mut matched = Vec::new();
     let mut win_score = None;
+    // Losers to lower scores, in pack order (`eligible` follows `candidates`, which is sorted).
+    let mut outscored: Vec<(u32, TraceEntry<'a>)> = Vec::new();
     if let Some((wi, wscore, chosen)) = winner {
         if let Some(w) = pack.offers.get(wi as usize) {
-            for &(oi, s, _) in eligible.iter().skip(1) {
+            for &(oi, s, _) in eligible.iter().filter(|e| e.0 != wi) {
                 if let Some(o) = pack.offers.get(oi as usize) {
                     let detail = Cow::Owned(score_detail(s, wscore, &w.id));
-                    trace.push((
+                    outscored.push((
                         oi,
                         TraceEntry {
                             offer: Cow::Borrowed(&o.id),
@@ -221,7 +226,7 @@ pub fn decide<'a>(
             win_score = Some(wscore);
         }
     }
-    trace.sort_by_key(|(oi, _)| *oi);
+    let trace = merge_by_offer(trace, outscored);
     let outcome = match (&result_offer, candidates.is_empty()) {
         (Some(_), _) => Outcome::Offer,
         (None, true) => Outcome::NoCandidates,
@@ -236,8 +241,30 @@ pub fn decide<'a>(
         offer: result_offer,
         score: win_score,
         matched,
-        trace: trace.into_iter().map(|(_, t)| t).collect(),
+        trace,
     }
+}
+
+/// Two trace lists, each in pack order, as one list in pack order.
+fn merge_by_offer<'a>(
+    a: Vec<(u32, TraceEntry<'a>)>,
+    b: Vec<(u32, TraceEntry<'a>)>,
+) -> Vec<TraceEntry<'a>> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 <= y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        if let Some((_, t)) = next {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// "score 40 vs 50 for <winner>", without the formatting machinery (one per losing offer).
