@@ -24,6 +24,7 @@ const pick = (o, spec) => {
   }
   return r;
 };
+const copy = (x) => (Array.isArray(x) ? x.map(copy) : obj(x) ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, copy(v)])) : x);
 const el = (tag, cls, text, parent) => {
   const e = d.createElement(tag);
   if (cls) e.className = 'xsell-' + cls;
@@ -40,7 +41,7 @@ const mark = (s, v) => s.setAttribute('data-xsell-state', v);
 const DEBUG = /[?&]xsell-debug(?:[=&]|$)/.test(location.search);
 
 // ---- state -------------------------------------------------------------------------------
-let M, e, bytes, info, dead, booted, timer, styled, buy;
+let e, info, dead, booted, timer, styled, buy;
 let cfg = {};
 const ctx = { page: {} }; // what the host told us (commands)
 const L = { no: 'No thanks', added: 'Added:', save: 'Save', label: 'Suggested add-on' };
@@ -102,26 +103,6 @@ const eff = () => {
   return { storage: c.storage && !c.gpc, personalization: c.personalization && !c.gpc, measurement: c.measurement && !c.gpc, gpc: c.gpc };
 };
 
-// A new engine with the consent in force, loaded with the pack bytes, then this page's events
-// replayed. Used at boot and when storage consent arrives, so the stored ledger (caps,
-// high-water mark) is read and extended, not replaced by what the page kept in memory.
-function mk() {
-  try { e && e.free(); } catch (x) {}
-  e = 0;
-  try {
-    e = new M.Engine();
-  } catch (x) {
-    return err('wasm_trap', msg(x));
-  }
-  call((e) => e.setConsent(cons()));
-  const r = call((e) => e.load(bytes, { keys: cfg.keys, now: now(), audience: location.hostname })) || dead;
-  if (r.ok) {
-    info = r;
-    for (const h of hist) put(...h);
-  }
-  return r;
-}
-
 function apply(c, src) {
   if (!obj(c) || (src == 'default' && csrc && csrc != 'default')) return;
   const was = eff();
@@ -129,11 +110,16 @@ function apply(c, src) {
   csrc = src;
   const is = eff();
   if (!e || dead) return;
+  const r = call((e) => e.setConsent(cons()));
+  // Storage consent switches the engine to localStorage in place: it reads the stored ledger
+  // (caps, high-water mark; a rollback is refused) and drops what it kept in memory for the
+  // page, and this page's events are replayed into the stored ledger in the tab's session.
   if (is.storage && !was.storage) {
+    if (r && r.ok === false) return die(r.code, r.message);
     sesAdopt();
-    const r = mk();
-    if (!r.ok) return die(r.code, r.message);
-  } else call((e) => e.setConsent(cons()));
+    replay();
+    if (booted) call((e) => e.flush?.());
+  }
   // Withdrawn: storage deletes every key xsell stored and takes every card down; personalization
   // takes down the cards that were chosen with it. Those slots stay empty for this page view.
   const gone = was.storage && !is.storage, unp = was.personalization && !is.personalization;
@@ -277,7 +263,8 @@ const run = guard((c) => {
 });
 
 // ---- decisions and cards -----------------------------------------------------------------
-// Records an event in the engine's ledger, and keeps it to replay into a rebuilt engine.
+// Records an event in the engine's ledger, and keeps it to replay into the stored ledger when
+// storage consent comes later (see apply).
 function rec(kind, ev) {
   const t = now();
   if (hist.length < 64) hist.push([kind, ev, t]);
@@ -287,6 +274,7 @@ function rec(kind, ev) {
 // replayed: once storage consent adopted the tab's stored session, the page's earlier events
 // count in that session instead of resetting the stored ledger's session counters.
 const put = (kind, ev, t) => call((e) => e.record({ kind, ...ev, ...(ev.offer && { session: ses.id }) }, t));
+const replay = () => hist.forEach((h) => put(...h));
 function redecide() {
   if (booted && !dead) for (const s of slots()) decideSlot(s);
 }
@@ -317,7 +305,8 @@ function decideSlot(s) {
 
 function render(s, st, r) {
   css();
-  const o = r.offer, pl = s.dataset.xsellSlot;
+  const pl = s.dataset.xsellSlot;
+  let o = r.offer, base;
   const c = el('aside', 'card');
   c.setAttribute('aria-label', L.label);
   const src = safeUrl(o.image);
@@ -344,8 +333,6 @@ function render(s, st, r) {
   const act = el('div', 'actions', null, b);
   const add = el('button', 'add', o.cta || 'Add', act), no = el('button', 'no', L.no, act);
   add.type = no.type = 'button';
-  const base = { decisionId: r.id, offerId: o.id, placement: pl, offer: o };
-  if (s.dataset.product || ctx.page.product) base.product = s.dataset.product || ctx.page.product;
   const ev = { offer: o.id, placement: pl };
   const once = (f) => guard(() => {
     if (st.acted || st.card != c) return;
@@ -371,6 +358,12 @@ function render(s, st, r) {
   s.append(c);
   st.card = c;
   mark(s, 'offer');
+  // The engine shares frozen parts between identical decisions: the events get their own copy,
+  // made once the card is on screen.
+  r = copy(r);
+  o = r.offer;
+  base = { decisionId: r.id, offerId: o.id, placement: pl, offer: o };
+  if (s.dataset.product || ctx.page.product) base.product = s.dataset.product || ctx.page.product;
   rec('shown', ev);
   emit(s, 'offer', { ...base, decision: r });
 }
@@ -427,35 +420,53 @@ function css() {
 }
 
 // ---- boot --------------------------------------------------------------------------------
+// The engine's module, fetched and compiled from the script's first moment, while the glue is
+// imported and the pack fetched. Resolves to the glue's init argument: the compiled module, or
+// nothing when compileStreaming is missing or failed (a wrong MIME type: the glue's own fetch
+// then falls back to compiling the bytes, and reports a real failure).
+function compile() {
+  try {
+    return WebAssembly.compileStreaming(fetch(new URL('xsell_core_bg.wasm', import.meta.url))).then((module_or_path) => ({ module_or_path }), () => {});
+  } catch (x) {}
+}
+
 async function boot() {
   try {
     const sc = [...d.scripts].find((s) => s.src == import.meta.url) || d.querySelector('script[data-pack]');
     if (sc) cfg = { ...pick(sc.dataset, 'pack:s keys:s endpoint:s'), nonce: sc.nonce, ...cfg };
     if (!cfg.pack || !cfg.keys) throw err('config', 'data-pack and data-keys are required');
+    const wasm = compile();
     const cmp = tcf(); // a CMP that already has an answer calls back at once, before the engine exists
-    const [buf, m] = await Promise.all([
+    const [buf, M] = await Promise.all([
       fetch(new URL(cfg.pack, d.baseURI)).then(
         (r) => { if (!r.ok) throw err('fetch_failed', `pack ${cfg.pack}: HTTP ${r.status}`); return r.arrayBuffer(); },
         (x) => { throw err('fetch_failed', `pack ${cfg.pack}: ${msg(x)}`); }),
-      import('./xsell_core.js').then(async (m) => (await m.default(), m)).catch((x) => {
+      import('./xsell_core.js').then(async (m) => (await m.default(await wasm), m)).catch((x) => {
         throw err('wasm_unavailable', msg(x));
       }),
     ]);
-    M = m;
-    bytes = new Uint8Array(buf);
-    ses.id = m.newId() || Math.random().toString(16).slice(2);
+    ses.id = M.newId() || Math.random().toString(16).slice(2);
     // Before the first decision, a CMP gets up to CMP_WAIT ms (counted from the start, so it
     // overlaps the downloads) to answer; one that appeared while they ran is asked now.
     await (cmp || tcf());
     if (eff().storage) sesAdopt();
-    const r = mk();
+    try {
+      e = new M.Engine();
+    } catch (x) {
+      throw err('wasm_trap', msg(x));
+    }
+    call((e) => e.setConsent(cons()));
+    const r = call((e) => e.load(new Uint8Array(buf), { keys: cfg.keys, now: now(), audience: location.hostname })) || dead;
     if (!r.ok) throw r;
+    info = r;
+    replay(); // a purchase pushed before the engine existed
     // No answer from the host or a CMP yet: the pack's default for the shopper's region.
     if (!csrc && typeof e.consentDefault == 'function') apply(call((e) => e.consentDefault(country())), 'default');
     if (d.readyState == 'loading') await new Promise((f) => d.addEventListener('DOMContentLoaded', f, { once: true }));
     if (dead) throw dead;
     booted = 1;
     redecide();
+    call((e) => e.flush?.()); // what the engine held back for the first cards (a high-water mark)
     arm();
     if (dead) throw dead; // a trap while deciding
     return info;

@@ -165,12 +165,64 @@ pub struct LifecycleSignals {
 }
 
 /// A declared answer: a string, number or boolean.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+///
+/// Written as an untagged enum; read with one visitor instead of serde's untagged trial and
+/// error, which builds (and throws away) an error per variant that does not match: in the wasm
+/// adapter every such error is a JS `Error` with a stack trace, the most expensive part of
+/// reading a shopper's answers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum AnswerValue {
     Bool(bool),
     Number(f64),
     String(String),
+}
+
+impl<'de> Deserialize<'de> for AnswerValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        use std::fmt;
+        // Everything else is refused with serde's untagged message, as before.
+        const NO_MATCH: &str = "data did not match any variant of untagged enum AnswerValue";
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnswerValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Bool(v))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Number(v as f64))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Number(v as f64))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Number(v))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::String(v.to_owned()))
+            }
+            fn visit_string<E: Error>(self, v: String) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::String(v))
+            }
+            fn visit_unit<E: Error>(self) -> Result<AnswerValue, E> {
+                Err(E::custom(NO_MATCH))
+            }
+            fn visit_none<E: Error>(self) -> Result<AnswerValue, E> {
+                Err(E::custom(NO_MATCH))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<AnswerValue, A::Error> {
+                Err(A::Error::custom(NO_MATCH))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<AnswerValue, A::Error> {
+                Err(A::Error::custom(NO_MATCH))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 crate::object_only!(

@@ -3,7 +3,7 @@
 use super::path::{self, Field, PathClass, ValueKind};
 use super::{Anchor, Cond, Condition, Has, NumOp, Test};
 use crate::json::{self, Kind, Node, Object};
-use crate::pack::error::{PackError, PackErrorKind};
+use crate::pack::error::{push, PackError, PackErrorKind};
 use serde_json::Value;
 use std::fmt::{self, Write as _};
 
@@ -121,45 +121,54 @@ pub(crate) fn compile_at(
 const OPERATORS: &[&str] = &[
     "eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "contains", "exists",
 ];
+/// `OPERATOR_LIST`, written out: no `join` of a `&str` list in the wasm for messages.
+const OPERATOR_LIST: &str = "eq, ne, lt, lte, gt, gte, between, in, contains, exists";
 
 impl<'a> Compiler<'a, '_> {
     /// Records an error at the current path.
-    fn err<T>(&mut self, kind: PackErrorKind, msg: String) -> Option<T> {
-        self.errors.push(PackError::new(
-            kind,
-            Some(self.scope.offer),
-            self.at.as_str(),
-            msg,
-        ));
+    fn err<T>(&mut self, kind: PackErrorKind, msg: fmt::Arguments<'_>) -> Option<T> {
+        self.report(kind, "", msg);
         None
     }
 
-    /// Records an error at the current path followed by `suffix`.
-    fn err_in<T>(
-        &mut self,
-        kind: PackErrorKind,
-        suffix: fmt::Arguments<'_>,
-        msg: String,
-    ) -> Option<T> {
-        let base = self.at.len();
-        // Writing to a String cannot fail.
-        let _ = self.at.write_fmt(suffix);
-        self.err::<()>(kind, msg);
-        self.at.truncate(base);
+    /// Records an error at the current path followed by `.key`.
+    fn err_in<T>(&mut self, kind: PackErrorKind, key: &str, msg: fmt::Arguments<'_>) -> Option<T> {
+        self.report(kind, key, msg);
         None
+    }
+
+    /// Records an error at the current path, followed by `.key` unless `key` is empty (not
+    /// generic, unlike `err`).
+    fn report(&mut self, kind: PackErrorKind, key: &str, msg: fmt::Arguments<'_>) {
+        let dot = if key.is_empty() { "" } else { "." };
+        push(
+            self.errors,
+            kind,
+            Some(self.scope.offer),
+            format_args!("{}{dot}{key}", self.at),
+            msg,
+        );
+    }
+
+    /// Records a type mismatch of operator `op` on `path` at the current path.
+    fn mismatch(&mut self, op: &str, path: &str, kind: ValueKind, want: &str) -> Option<Test> {
+        self.err(
+            PackErrorKind::TypeMismatch,
+            format_args!("`{op}` on `{path}` ({}) needs {want}", kind.name()),
+        )
     }
 
     fn node(&mut self, v: Node<'_>, depth: usize) -> Option<Cond> {
         if depth >= MAX_DEPTH {
             return self.err(
                 PackErrorKind::TooDeep,
-                format!("conditions nest deeper than {MAX_DEPTH} levels"),
+                format_args!("conditions nest deeper than {MAX_DEPTH} levels"),
             );
         }
         let Some(obj) = v.as_object() else {
             return self.err(
                 PackErrorKind::BadCondition,
-                "a condition must be an object such as {\"path\": …, \"eq\": …}".into(),
+                format_args!("a condition must be an object such as {{\"path\": …, \"eq\": …}}"),
             );
         };
         if let Some(path) = obj.get("path") {
@@ -169,7 +178,7 @@ impl<'a> Compiler<'a, '_> {
             let keys = json::write::quoted_list(obj.sorted().into_iter().map(|(k, _)| k));
             return self.err(
                 PackErrorKind::BadCondition,
-                format!(
+                format_args!(
                     "expected exactly one of all, any, not, compatible, cart_has, or a path test; found keys {keys}"
                 ),
             );
@@ -190,7 +199,7 @@ impl<'a> Compiler<'a, '_> {
                 let Some(items) = inner.as_array() else {
                     return self.err(
                         PackErrorKind::BadCondition,
-                        format!("`{key}` takes a list of conditions"),
+                        format_args!("`{key}` takes a list of conditions"),
                     );
                 };
                 let mut out = Vec::with_capacity(items.len());
@@ -224,8 +233,8 @@ impl<'a> Compiler<'a, '_> {
                     Some("purchased") => Anchor::Purchased,
                     _ => return self.err(
                         PackErrorKind::BadCondition,
-                        "`compatible` takes \"page\", \"cart\", \"page_or_cart\" or \"purchased\""
-                            .into(),
+                        format_args!("`compatible` takes \"page\", \"cart\", \"page_or_cart\" or \"purchased\"")
+                            ,
                     ),
                 };
                 let label = match anchor {
@@ -250,7 +259,7 @@ impl<'a> Compiler<'a, '_> {
                 };
                 self.err(
                     PackErrorKind::BadCondition,
-                    format!("unknown condition `{other}`{hint}"),
+                    format_args!("unknown condition `{other}`{hint}"),
                 )
             }
         }
@@ -265,15 +274,17 @@ impl<'a> Compiler<'a, '_> {
         let Some(obj) = inner.as_object().filter(|o| o.len() == 1) else {
             return self.err(
                 PackErrorKind::BadCondition,
-                "`cart_has` takes one of {\"sku\": …}, {\"category\": …}, {\"tag\": …}".into(),
+                format_args!(
+                    "`cart_has` takes one of {{\"sku\": …}}, {{\"category\": …}}, {{\"tag\": …}}"
+                ),
             );
         };
         let (k, v) = obj.iter().next()?;
         let Some(s) = v.as_str() else {
             return self.err_in(
                 PackErrorKind::TypeMismatch,
-                format_args!(".{k}"),
-                format!("`cart_has.{k}` takes a string"),
+                k,
+                format_args!("`cart_has.{k}` takes a string"),
             );
         };
         let has = match k {
@@ -282,8 +293,8 @@ impl<'a> Compiler<'a, '_> {
                 None => {
                     return self.err_in(
                         PackErrorKind::UnknownSku,
-                        format_args!(".sku"),
-                        format!("sku `{s}` is not in the catalog"),
+                        "sku",
+                        format_args!("sku `{s}` is not in the catalog"),
                     )
                 }
             },
@@ -297,15 +308,15 @@ impl<'a> Compiler<'a, '_> {
                 };
                 return self.err_in(
                     kind,
-                    format_args!(".{k}"),
-                    format!("no product in the catalog has {k} `{s}`"),
+                    k,
+                    format_args!("no product in the catalog has {k} `{s}`"),
                 );
             }
             _ => {
                 return self.err_in(
                     PackErrorKind::BadCondition,
-                    format_args!(".{k}"),
-                    format!("`cart_has` takes sku, category or tag, not `{k}`"),
+                    k,
+                    format_args!("`cart_has` takes sku, category or tag, not `{k}`"),
                 )
             }
         };
@@ -332,7 +343,7 @@ impl<'a> Compiler<'a, '_> {
                 None => {
                     self.err::<()>(
                         PackErrorKind::UnknownAnswer,
-                        format!("answer `{key}` is not declared in the pack's `answers`"),
+                        format_args!("answer `{key}` is not declared in the pack's `answers`"),
                     );
                     None
                 }
@@ -349,7 +360,7 @@ impl<'a> Compiler<'a, '_> {
             None => {
                 self.err::<()>(
                     PackErrorKind::UnknownPath,
-                    format!("unknown signal path `{path}`"),
+                    format_args!("unknown signal path `{path}`"),
                 );
                 None
             }
@@ -360,18 +371,15 @@ impl<'a> Compiler<'a, '_> {
         let Some(path) = path.as_str() else {
             return self.err_in(
                 PackErrorKind::BadCondition,
-                format_args!(".path"),
-                "`path` must be a string".into(),
+                "path",
+                format_args!("`path` must be a string"),
             );
         };
         let mut ops = obj.iter().filter(|(k, _)| *k != "path");
         let (Some((op, value)), None) = (ops.next(), ops.next()) else {
             return self.err(
                 PackErrorKind::BadCondition,
-                format!(
-                    "a path test takes exactly one operator ({})",
-                    OPERATORS.join(", ")
-                ),
+                format_args!("a path test takes exactly one operator ({})", OPERATOR_LIST),
             );
         };
         let base = self.at.len();
@@ -414,27 +422,34 @@ impl<'a> Compiler<'a, '_> {
         kind: ValueKind,
         allowed: Allowed<'_>,
     ) -> Option<Test> {
-        let mismatch = |want: &str| format!("`{op}` on `{path}` ({}) needs {want}", kind.name());
-        let test = match (op, kind) {
-            ("exists", _) => match value.as_bool() {
+        let Some(o) = OPERATORS.iter().position(|o| *o == op) else {
+            return self.err(
+                PackErrorKind::BadCondition,
+                format_args!("unknown operator `{op}` (expected one of {OPERATOR_LIST})"),
+            );
+        };
+        // The operator by its index in OPERATORS: one string search, not one per match arm.
+        let (eq, ne, between, is_in, contains, exists) = (0, 1, 6, 7, 8, 9);
+        let test = match (o, kind) {
+            (o, _) if o == exists => match value.as_bool() {
                 Some(b) => Test::Exists(b),
-                None => return self.err(PackErrorKind::TypeMismatch, mismatch("true or false")),
+                None => return self.mismatch(op, path, kind, "true or false"),
             },
-            ("eq" | "ne" | "lt" | "lte" | "gt" | "gte", ValueKind::Number) => {
+            (0..=5, ValueKind::Number) => {
                 let Some(n) = value.as_f64() else {
-                    return self.err(PackErrorKind::TypeMismatch, mismatch("a number"));
+                    return self.mismatch(op, path, kind, "a number");
                 };
-                let o = match op {
-                    "eq" => NumOp::Eq,
-                    "ne" => NumOp::Ne,
-                    "lt" => NumOp::Lt,
-                    "lte" => NumOp::Lte,
-                    "gt" => NumOp::Gt,
-                    _ => NumOp::Gte,
-                };
-                Test::Num(o, n)
+                let ops = [
+                    NumOp::Eq,
+                    NumOp::Ne,
+                    NumOp::Lt,
+                    NumOp::Lte,
+                    NumOp::Gt,
+                    NumOp::Gte,
+                ];
+                Test::Num(ops.get(o).copied().unwrap_or(NumOp::Gte), n)
             }
-            ("between", ValueKind::Number) => {
+            (o, ValueKind::Number) if o == between => {
                 let pair = value.as_array().filter(|a| a.len() == 2).and_then(|a| {
                     let mut it = a.iter().filter_map(Node::as_number);
                     let (lo, hi) = (it.next()?, it.next()?);
@@ -447,47 +462,44 @@ impl<'a> Compiler<'a, '_> {
                     Some((lo, _, hi, _)) => {
                         return self.err(
                             PackErrorKind::BadValue,
-                            format!(
+                            format_args!(
                             "`between` [{lo}, {hi}] is empty: the low bound is above the high one"
                         ),
                         )
                     }
-                    None => {
-                        return self
-                            .err(PackErrorKind::TypeMismatch, mismatch("[low, high] numbers"))
-                    }
+                    None => return self.mismatch(op, path, kind, "[low, high] numbers"),
                 }
             }
-            ("in", ValueKind::Number) => {
-                let nums: Option<Vec<f64>> = value
+            (o, ValueKind::Number) if o == is_in => {
+                let mut nums = Vec::new();
+                let all = value
                     .as_array()
-                    .map(|a| a.iter().map(Node::as_f64).collect::<Option<Vec<_>>>())
-                    .unwrap_or(None);
-                match nums {
-                    Some(n) => Test::NumIn(n),
-                    None => {
-                        return self.err(PackErrorKind::TypeMismatch, mismatch("a list of numbers"))
-                    }
+                    .is_some_and(|a| a.iter().all(|n| n.as_f64().map(|x| nums.push(x)).is_some()));
+                if !all {
+                    return self.mismatch(op, path, kind, "a list of numbers");
                 }
+                Test::NumIn(nums)
             }
-            ("eq" | "ne", ValueKind::String) => {
+            (o, ValueKind::String) if o == eq || o == ne => {
                 let Some(s) = value.as_str() else {
-                    return self.err(PackErrorKind::TypeMismatch, mismatch("a string"));
+                    return self.mismatch(op, path, kind, "a string");
                 };
                 self.check_value(field, allowed, path, s)?;
-                if op == "eq" {
+                if o == eq {
                     Test::StrEq(s.to_owned())
                 } else {
                     Test::StrNe(s.to_owned())
                 }
             }
-            ("in", ValueKind::String | ValueKind::List) => {
-                let strs: Option<Vec<String>> = value
-                    .as_array()
-                    .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect());
-                let Some(strs) = strs else {
-                    return self.err(PackErrorKind::TypeMismatch, mismatch("a list of strings"));
-                };
+            (o, ValueKind::String | ValueKind::List) if o == is_in => {
+                let mut strs = Vec::new();
+                let all = value.as_array().is_some_and(|a| {
+                    a.iter()
+                        .all(|v| v.as_str().map(|s| strs.push(s.to_owned())).is_some())
+                });
+                if !all {
+                    return self.mismatch(op, path, kind, "a list of strings");
+                }
                 let base = self.at.len();
                 for (i, s) in strs.iter().enumerate() {
                     // Writing to a String cannot fail.
@@ -502,34 +514,25 @@ impl<'a> Compiler<'a, '_> {
                     Test::StrIn(strs)
                 }
             }
-            ("eq" | "ne", ValueKind::Bool) => {
+            (o, ValueKind::Bool) if o == eq || o == ne => {
                 let Some(b) = value.as_bool() else {
-                    return self.err(PackErrorKind::TypeMismatch, mismatch("true or false"));
+                    return self.mismatch(op, path, kind, "true or false");
                 };
-                Test::BoolEq(if op == "eq" { b } else { !b })
+                Test::BoolEq(if o == eq { b } else { !b })
             }
-            ("contains", ValueKind::List) => {
+            (o, ValueKind::List) if o == contains => {
                 let Some(s) = value.as_str() else {
-                    return self.err(PackErrorKind::TypeMismatch, mismatch("a string"));
+                    return self.mismatch(op, path, kind, "a string");
                 };
                 self.check_value(field, allowed, path, s)?;
                 Test::ListContains(s.to_owned())
             }
-            (o, _) if OPERATORS.contains(&o) => {
+            _ => {
                 return self.err(
                     PackErrorKind::TypeMismatch,
-                    format!(
-                        "operator `{o}` does not apply to `{path}`, a {}",
+                    format_args!(
+                        "operator `{op}` does not apply to `{path}`, a {}",
                         kind.name()
-                    ),
-                )
-            }
-            (o, _) => {
-                return self.err(
-                    PackErrorKind::BadCondition,
-                    format!(
-                        "unknown operator `{o}` (expected one of {})",
-                        OPERATORS.join(", ")
                     ),
                 )
             }
@@ -549,7 +552,7 @@ impl<'a> Compiler<'a, '_> {
         if !allowed.is_empty() && !allowed.contains(s) {
             return self.err(
                 PackErrorKind::BadValue,
-                format!("`{s}` is not a value `{path}` can take (one of {allowed})"),
+                format_args!("`{s}` is not a value `{path}` can take (one of {allowed})"),
             );
         }
         let is_sku = matches!(
@@ -559,7 +562,7 @@ impl<'a> Compiler<'a, '_> {
         if is_sku && (self.scope.sku)(s).is_none() {
             return self.err(
                 PackErrorKind::UnknownSku,
-                format!("sku `{s}` is not in the catalog"),
+                format_args!("sku `{s}` is not in the catalog"),
             );
         }
         let is_category = matches!(
@@ -572,13 +575,13 @@ impl<'a> Compiler<'a, '_> {
         if is_category && !(self.scope.category)(s) {
             return self.err(
                 PackErrorKind::UnknownCategory,
-                format!("no product in the catalog has category `{s}`"),
+                format_args!("no product in the catalog has category `{s}`"),
             );
         }
         if matches!(field, Field::PageTags | Field::CartTags) && !(self.scope.tag)(s) {
             return self.err(
                 PackErrorKind::UnknownTag,
-                format!("no product in the catalog has tag `{s}`"),
+                format_args!("no product in the catalog has tag `{s}`"),
             );
         }
         Some(())
@@ -710,6 +713,11 @@ mod tests {
         );
         let c = scope_compile(json!({"path": "device", "eq": "mobile"})).unwrap();
         assert_eq!(c.labels, vec!["device eq mobile".to_owned()]);
+    }
+
+    #[test]
+    fn the_operator_list_is_the_operators() {
+        assert_eq!(OPERATOR_LIST, OPERATORS.join(", "));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::error::EnvelopeError;
 use super::keys::{SecretKey, TrustedKeys};
-use crate::json::read::Fields;
+use crate::json::read::{Fields, Need, Reader};
 use crate::json::{self, JsonError, Path};
 
 /// The only payload type xsell signs or accepts.
@@ -64,8 +64,14 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 /// Everything [`pae`] puts before the body: `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP`,
 /// with room for `extra` more bytes.
 fn pae_header(payload_type: &str, body_len: usize, extra: usize) -> Vec<u8> {
-    let type_len = payload_type.len().to_string();
-    let body_len = body_len.to_string();
+    // The lengths in decimal with the JSON writer's digits (no integer formatting machinery).
+    let mut type_len = String::new();
+    json::write::uint(&mut type_len, payload_type.len() as u64);
+    let body_len = {
+        let mut text = String::new();
+        json::write::uint(&mut text, body_len as u64);
+        text
+    };
     let mut out = Vec::with_capacity(
         "DSSEv1".len() + 4 + type_len.len() + payload_type.len() + body_len.len() + extra,
     );
@@ -347,38 +353,31 @@ fn to_pretty_json(envelope: &Envelope) -> String {
 /// value a string; no unknown, duplicate or missing fields, no positional array form, nothing
 /// after the document. Strings are borrowed from `doc` unless they had escapes.
 fn read_envelope<'a>(doc: &'a json::Doc<'a>) -> Result<EnvelopeRef<'a>, JsonError> {
-    let p = Path::Root;
-    let [payload_type, payload, signatures] = doc.root().fields(&p, &ENVELOPE_FIELDS)?;
-    let payload_type = required(payload_type, &p, "payloadType")?.str(&p.key("payloadType"))?;
-    let payload = required(payload, &p, "payload")?.str(&p.key("payload"))?;
-    let signatures =
-        required(signatures, &p, "signatures")?.list(&p.key("signatures"), |n, p| {
-            let [keyid, sig] = n.fields(p, &SIGNATURE_FIELDS)?;
-            Ok(SignatureRef {
-                keyid: required(keyid, p, "keyid")?.str(&p.key("keyid"))?,
-                sig: required(sig, p, "sig")?.str(&p.key("sig"))?,
-            })
-        })?;
-    Ok(EnvelopeRef {
+    const REQ: Need = Need::Required;
+    let mut r = Reader::new();
+    let p = &Path::Root;
+    let [payload_type, payload, signatures] = r.fields(doc.root(), p, &ENVELOPE_FIELDS);
+    let payload_type = r.text(payload_type, p, "payloadType", REQ);
+    let payload = r.text(payload, p, "payload", REQ);
+    let signatures = r.list(signatures, p, "signatures", REQ, |r, n, p| {
+        let [keyid, sig] = r.fields(n, p, &SIGNATURE_FIELDS);
+        SignatureRef {
+            keyid: r.text(keyid, p, "keyid", REQ),
+            sig: r.text(sig, p, "sig", REQ),
+        }
+    });
+    r.finish(EnvelopeRef {
         payload_type,
         payload,
-        signatures,
+        signatures: signatures.unwrap_or_default(),
     })
 }
 
-/// The envelope's fields (each is required; [`required`] says which is missing).
+/// The envelope's fields (each is required; [`Reader::str`] and [`Reader::list`] say which
+/// is missing).
 const ENVELOPE_FIELDS: Fields<3> = Fields::new(["payloadType", "payload", "signatures"], 0);
 /// A signature's fields.
 const SIGNATURE_FIELDS: Fields<2> = Fields::new(["keyid", "sig"], 0);
-
-/// A field [`json::Node::fields`] found, or "missing field `name`".
-fn required<'a>(
-    node: Option<json::Node<'a>>,
-    p: &Path<'_>,
-    name: &str,
-) -> Result<json::Node<'a>, JsonError> {
-    node.ok_or_else(|| p.error(format!("missing field `{name}`")))
-}
 
 fn malformed(e: JsonError) -> EnvelopeError {
     EnvelopeError::Malformed {

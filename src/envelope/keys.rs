@@ -1,12 +1,10 @@
 //! Ed25519 public and secret keys, their text forms, key ids, and the set of trusted keys.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256};
 
 use super::error::KeyError;
 
@@ -137,45 +135,52 @@ impl fmt::Debug for SecretKey {
 
 /// The public keys a verifier trusts, looked up by key id. Several may be trusted at
 /// once so a signer can rotate keys.
+///
+/// A list searched in order, not a map: a verifier trusts a handful of keys, and a map type
+/// of its own would be several kilobytes of the wasm module.
 #[derive(Clone, Debug, Default)]
 pub struct TrustedKeys {
-    by_id: BTreeMap<String, PublicKey>,
+    /// Distinct key ids, in the order first given.
+    keys: Vec<PublicKey>,
 }
 
 impl TrustedKeys {
     /// Collects the keys; duplicates collapse to one entry.
     pub fn new(keys: Vec<PublicKey>) -> TrustedKeys {
-        let mut by_id = BTreeMap::new();
+        let mut distinct: Vec<PublicKey> = Vec::with_capacity(keys.len());
         for key in keys {
-            by_id.entry(key.key_id.clone()).or_insert(key);
+            if !distinct.iter().any(|k| k.key_id == key.key_id) {
+                distinct.push(key);
+            }
         }
-        TrustedKeys { by_id }
+        TrustedKeys { keys: distinct }
     }
 
     /// Parses public keys separated by commas, whitespace or newlines. Empty entries are
     /// ignored, so an empty text gives an empty set. The first bad key fails the whole list.
     pub fn parse_list(text: &str) -> Result<TrustedKeys, KeyError> {
-        let keys = text
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|entry| !entry.is_empty())
-            .map(PublicKey::parse)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut keys = Vec::new();
+        for entry in text.split(|c: char| c == ',' || c.is_whitespace()) {
+            if !entry.is_empty() {
+                keys.push(PublicKey::parse(entry)?);
+            }
+        }
         Ok(TrustedKeys::new(keys))
     }
 
     /// The trusted key with this key id, if any.
     pub fn get(&self, key_id: &str) -> Option<&PublicKey> {
-        self.by_id.get(key_id)
+        self.keys.iter().find(|k| k.key_id == key_id)
     }
 
     /// How many distinct keys are trusted.
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.keys.len()
     }
 
     /// Whether no key is trusted (then nothing verifies).
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.keys.is_empty()
     }
 }
 
@@ -192,18 +197,98 @@ fn decode_key_text(text: &str, prefix: &'static str) -> Result<[u8; 32], KeyErro
 
 /// `"xk1-"` + lowercase hex of the first 8 bytes of SHA-256(key bytes).
 fn key_id_for(key_bytes: &[u8; 32]) -> String {
-    let digest = Sha256::digest(key_bytes);
-    let hex: String = digest
-        .iter()
-        .take(KEY_ID_HASH_BYTES)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{KEY_ID_PREFIX}{hex}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = sha256_32(key_bytes);
+    let mut id = String::with_capacity(KEY_ID_PREFIX.len() + 2 * KEY_ID_HASH_BYTES);
+    id.push_str(KEY_ID_PREFIX);
+    for b in digest.iter().take(KEY_ID_HASH_BYTES) {
+        for nibble in [b >> 4, b & 0xf] {
+            id.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    id
+}
+
+/// SHA-256 (FIPS 180-4) round constants.
+const K256: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+
+/// SHA-256 of 32 bytes (a public key), one block, rounds in a loop.
+///
+/// Key ids are the only SHA-256 the engine computes, once per trusted key: the sha2 crate's
+/// unrolled compression function would be about 8 KB of the wasm module for them.
+fn sha256_32(data: &[u8; 32]) -> [u8; 32] {
+    // The one padded block: the data, 0x80, zeros, then the length in bits (256), big-endian.
+    let mut block = [0u8; 64];
+    for (to, from) in block.iter_mut().zip(data) {
+        *to = *from;
+    }
+    block[32] = 0x80;
+    block[62] = 1;
+    let mut w = [0u32; 64];
+    for (word, b) in w.iter_mut().zip(block.chunks_exact(4)) {
+        *word = b.iter().fold(0, |acc, &x| acc << 8 | u32::from(x));
+    }
+    for t in 16..64 {
+        let at = |back: usize| w.get(t - back).copied().unwrap_or(0);
+        let (w2, w15) = (at(2), at(15));
+        let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+        let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+        let next = at(16).wrapping_add(s0).wrapping_add(at(7)).wrapping_add(s1);
+        if let Some(slot) = w.get_mut(t) {
+            *slot = next;
+        }
+    }
+    let init: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = init;
+    for (k, wt) in K256.iter().zip(w) {
+        let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+        let ch = (e & f) ^ (!e & g);
+        let t1 = h
+            .wrapping_add(s1)
+            .wrapping_add(ch)
+            .wrapping_add(*k)
+            .wrapping_add(wt);
+        let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+        let maj = (a & b) ^ (a & c) ^ (b & c);
+        (h, g, f, e, d, c, b, a) = (
+            g,
+            f,
+            e,
+            d.wrapping_add(t1),
+            c,
+            b,
+            a,
+            t1.wrapping_add(s0.wrapping_add(maj)),
+        );
+    }
+    let mut out = [0u8; 32];
+    let words = [a, b, c, d, e, f, g, h];
+    for ((to, v), s) in out.chunks_exact_mut(4).zip(words).zip(init) {
+        for (byte, x) in to.iter_mut().zip(v.wrapping_add(s).to_be_bytes()) {
+            *byte = x;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn public_of(seed: u8) -> PublicKey {
         SecretKey::from_seed([seed; 32]).public_key()
@@ -231,6 +316,20 @@ mod tests {
         let back = SecretKey::parse(&format!("\t{text} \n")).unwrap();
         assert_eq!(back.to_text(), text);
         assert_eq!(back.public_key(), secret.public_key());
+    }
+
+    #[test]
+    fn sha256_matches_the_sha2_crate() {
+        for seed in 0..=255u8 {
+            let data: [u8; 32] =
+                std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8));
+            assert_eq!(sha256_32(&data)[..], Sha256::digest(data)[..], "{data:?}");
+        }
+        // FIPS 180-4 style check: SHA-256 of 32 zero bytes.
+        assert_eq!(
+            STANDARD.encode(sha256_32(&[0; 32])),
+            "Zmh6rfhivXdsj8GLjp+OIAiXFIVu4jOzkCpZHQ1fKSU="
+        );
     }
 
     #[test]

@@ -366,10 +366,10 @@ impl<'a> Object<'a> {
         })
     }
 
-    /// The members sorted by key.
+    /// The members sorted by key (members with equal keys in no particular order).
     pub fn sorted(self) -> Vec<(&'a str, Node<'a>)> {
         let mut v: Vec<_> = self.iter().collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        sort_by_key(&mut v);
         v
     }
 
@@ -386,6 +386,61 @@ impl<'a> Object<'a> {
         // `sorted`'s sort, not a second instantiation of one for keys alone (wasm size).
         let sorted = self.sorted();
         sorted.windows(2).find(|w| w[0].0 == w[1].0).map(|w| w[0].0)
+    }
+}
+
+/// Sorts members by key (see [`heapsort`]).
+fn sort_by_key(v: &mut [(&str, Node<'_>)]) {
+    heapsort(v, |a, b| a.0 < b.0);
+}
+
+/// Sorts `v` by `less`, not stably: a heapsort (an insertion sort up to 16 elements), O(n log n)
+/// at worst like the standard library's unstable sort (so an object with many keys still costs
+/// one sort), and a few hundred bytes of wasm per element type where an instantiation of that
+/// sort is about 4 KB. What it sorts here (an object's members, a decision's candidates) is
+/// small.
+pub(crate) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let n = v.len();
+    if n <= 16 {
+        // Insertion sort: faster on a few elements, as the standard library's sort does too.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && matches!((v.get(j), v.get(j - 1)), (Some(a), Some(b)) if less(a, b)) {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n, &less);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end, &less);
+    }
+}
+
+/// Restores the max-heap property of `v[..end]` below `root`.
+fn sift_down<T>(v: &mut [T], mut root: usize, end: usize, less: &impl Fn(&T, &T) -> bool) {
+    let end = end.min(v.len());
+    let below = |v: &[T], i: usize, j: usize| match (v.get(i), v.get(j)) {
+        (Some(a), Some(b)) => less(a, b),
+        _ => false,
+    };
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && below(v, child, child + 1) {
+            child += 1;
+        }
+        if !below(v, root, child) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
     }
 }
 

@@ -219,17 +219,355 @@ impl<'a> Node<'a> {
     }
 }
 
-/// "`a`, `b` or `c`" for error messages.
-fn one_of(names: &[&str]) -> String {
-    match names {
-        [] => "nothing".into(),
-        [one] => format!("`{one}`"),
-        [a, b] => format!("`{a}` or `{b}`"),
-        _ => {
-            let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            format!("one of {}", list.join(", "))
+/// How a struct field is read by [`Reader`]: required (absent is "missing field"), optional
+/// (absent or null reads as `None`), or defaulted (absent reads as `None`, for the caller's
+/// default; null is a type error, as it was with serde).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+    Default,
+}
+
+/// Reads struct fields, keeping the first error aside instead of returning it from each read.
+///
+/// A failed read gives `None` (or an empty list, or a default) and every read after the first
+/// error gives `None` without looking at the document, so a struct reader is a plain sequence
+/// of field reads finished by [`Reader::finish`]: no early return, so no clean-up code per
+/// field for the fields already read. The error is the one the first failing read in program
+/// order found, as with `?`. Each read is a small non-generic function (wasm size).
+#[derive(Default)]
+pub struct Reader {
+    error: Option<JsonError>,
+}
+
+impl Reader {
+    pub fn new() -> Self {
+        Reader { error: None }
+    }
+
+    /// Whether a read failed.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// Records `e` unless an earlier error was recorded.
+    pub fn fail(&mut self, e: JsonError) {
+        if self.error.is_none() {
+            self.error = Some(e);
         }
     }
+
+    /// `Some` of an `Ok`; an `Err` is recorded.
+    pub fn take<T>(&mut self, r: Result<T, JsonError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+
+    /// `value`, unless a read failed: then the first error.
+    pub fn finish<T>(self, value: T) -> Result<T, JsonError> {
+        match self.error {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// [`Node::fields`]; all `None` after an error.
+    #[inline]
+    pub fn fields<'a, const N: usize>(
+        &mut self,
+        n: Node<'a>,
+        p: &Path<'_>,
+        f: &Fields<N>,
+    ) -> [Option<Node<'a>>; N] {
+        let mut out = [None; N];
+        if self.error.is_none() {
+            if let Err(e) = read_fields(n, p, &f.names, &f.sigs, f.required, &mut out) {
+                self.fail(e);
+            }
+        }
+        out
+    }
+
+    /// The value of field `name` (of the object at `p`) to read, if there is one to read.
+    pub fn field<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<Node<'a>> {
+        if self.error.is_some() {
+            return None;
+        }
+        match n {
+            None => {
+                if need == Need::Required {
+                    self.fail(p.error(format!("missing field `{name}`")));
+                }
+                None
+            }
+            Some(n) if need == Need::Optional && n.is_null() => None,
+            Some(n) => Some(n),
+        }
+    }
+
+    /// A string field.
+    pub fn str<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<&'a str> {
+        let n = self.field(n, p, name, need)?;
+        let s = n.str(&p.key(name));
+        self.take(s)
+    }
+
+    /// A string field, "" if absent or unread (for required and defaulted fields).
+    pub fn text<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> &'a str {
+        self.str(n, p, name, need).unwrap_or_default()
+    }
+
+    /// A list-of-strings field, empty if absent or unread.
+    pub fn texts<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Vec<&'a str> {
+        self.strs(n, p, name, need).unwrap_or_default()
+    }
+
+    /// A list-of-strings field.
+    pub fn strs<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<Vec<&'a str>> {
+        let n = self.field(n, p, name, need)?;
+        let v = n.strs(&p.key(name));
+        self.take(v)
+    }
+
+    /// A boolean field.
+    pub fn bool(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<bool> {
+        let n = self.field(n, p, name, need)?;
+        let b = n.bool(&p.key(name));
+        self.take(b)
+    }
+
+    /// An integer field in `lo..=hi` (named `ty` in errors: "u32", "i64", …).
+    pub fn int(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+        ty: Int,
+    ) -> Option<i128> {
+        let n = self.field(n, p, name, need)?;
+        let (ty, lo, hi): (&str, i128, i128) = match ty {
+            Int::U32 => ("u32", 0, u32::MAX.into()),
+            Int::I32 => ("i32", i32::MIN.into(), i32::MAX.into()),
+            Int::I64 => ("i64", i64::MIN.into(), i64::MAX.into()),
+            Int::U64 => ("u64", 0, u64::MAX.into()),
+        };
+        let v = n.int(&p.key(name), ty, lo, hi);
+        self.take(v)
+    }
+
+    /// A `u32` field.
+    pub fn u32(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<u32> {
+        self.int(n, p, name, need, Int::U32)
+            .map(|v| u32::try_from(v).unwrap_or(0))
+    }
+
+    /// An `i32` field.
+    pub fn i32(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<i32> {
+        self.int(n, p, name, need, Int::I32)
+            .map(|v| i32::try_from(v).unwrap_or(0))
+    }
+
+    /// An `i64` field.
+    pub fn i64(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<i64> {
+        self.int(n, p, name, need, Int::I64)
+            .map(|v| i64::try_from(v).unwrap_or(0))
+    }
+
+    /// A `u64` field.
+    pub fn u64(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<u64> {
+        self.int(n, p, name, need, Int::U64)
+            .map(|v| u64::try_from(v).unwrap_or(0))
+    }
+
+    /// A field that is one of `names` (an enum variant written as a string): its index.
+    pub fn variant(
+        &mut self,
+        n: Option<Node<'_>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+        names: &[&str],
+    ) -> Option<usize> {
+        let n = self.field(n, p, name, need)?;
+        let i = n.variant(&p.key(name), names);
+        self.take(i)
+    }
+
+    /// A field read with `read` (a struct, usually).
+    pub fn with<'a, T>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+        read: impl FnOnce(&mut Reader, Node<'a>, &Path<'_>) -> T,
+    ) -> Option<T> {
+        let n = self.field(n, p, name, need)?;
+        Some(read(self, n, &p.key(name)))
+    }
+
+    /// A list field, each item read with `read` (its path gets the index); the items before
+    /// the first error.
+    pub fn list<'a, T>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+        mut read: impl FnMut(&mut Reader, Node<'a>, &Path<'_>) -> T,
+    ) -> Option<Vec<T>> {
+        let n = self.field(n, p, name, need)?;
+        let p = p.key(name);
+        let arr = self.array(n, &p)?;
+        let mut out = Vec::with_capacity(arr.len());
+        for (i, item) in arr.iter().enumerate() {
+            if self.error.is_some() {
+                break;
+            }
+            out.push(read(self, item, &p.index(i)));
+        }
+        Some(out)
+    }
+
+    /// An object field read as a map (keys unique, "duplicate key `k`"), each value read with
+    /// `read`, sorted by key; the entries before the first error.
+    pub fn map<'a, V>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+        mut read: impl FnMut(&mut Reader, Node<'a>, &Path<'_>) -> V,
+    ) -> Option<Vec<(&'a str, V)>> {
+        let n = self.field(n, p, name, need)?;
+        let p = p.key(name);
+        let entries = self.entries(n, &p)?;
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            if self.error.is_some() {
+                break;
+            }
+            out.push((k, read(self, v, &p.key(k))));
+        }
+        Some(out)
+    }
+
+    /// `n` as an array (else the error is recorded).
+    fn array<'a>(&mut self, n: Node<'a>, p: &Path<'_>) -> Option<super::Array<'a>> {
+        let a = n.as_array();
+        if a.is_none() {
+            self.fail(invalid_type(n, p, "a sequence"));
+        }
+        a
+    }
+
+    /// `n` as a map's entries sorted by key (else the error is recorded).
+    fn entries<'a>(&mut self, n: Node<'a>, p: &Path<'_>) -> Option<Vec<(&'a str, Node<'a>)>> {
+        let m = n.map(p);
+        self.take(m).map(Object::sorted)
+    }
+}
+
+/// The integer types [`Reader::int`] reads.
+#[derive(Clone, Copy)]
+pub enum Int {
+    U32,
+    I32,
+    I64,
+    U64,
+}
+
+/// "`a`, `b` or `c`" for error messages.
+fn one_of(names: &[&str]) -> String {
+    let mut out = String::new();
+    match names {
+        [] => out.push_str("nothing"),
+        [a, b] => {
+            for (i, n) in [a, b].into_iter().enumerate() {
+                out.push_str(if i == 0 { "`" } else { "` or `" });
+                out.push_str(n);
+            }
+            out.push('`');
+        }
+        _ => {
+            if names.len() > 2 {
+                out.push_str("one of ");
+            }
+            for (i, n) in names.iter().enumerate() {
+                out.push_str(if i == 0 { "`" } else { "`, `" });
+                out.push_str(n);
+            }
+            out.push('`');
+        }
+    }
+    out
 }
 
 /// The fields of a struct as read from an object: names, a fingerprint of each, and which

@@ -211,6 +211,20 @@ proptest! {
     }
 
     #[test]
+    fn sorted_orders_members_by_key_and_finds_duplicates(keys in proptest::collection::vec("[a-c]{0,3}", 0..40)) {
+        let members: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("{k:?}:{i}")).collect();
+        let text = format!("{{{}}}", members.join(","));
+        let doc = parse(&text).unwrap();
+        let obj = doc.root().as_object().unwrap();
+        let sorted: Vec<&str> = obj.sorted().into_iter().map(|(k, _)| k).collect();
+        let mut expected: Vec<&str> = keys.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        prop_assert_eq!(&sorted, &expected);
+        let dup = expected.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]);
+        prop_assert_eq!(obj.duplicate_key(), dup);
+    }
+
+    #[test]
     fn never_panics_and_agrees_on_validity(s in "[\\[\\]{}\",:0-9a-z.eE+\\-\\\\ \n]{0,40}") {
         let ours = parse(&s).is_ok();
         let theirs = serde_json::from_str::<Value>(&s).is_ok();

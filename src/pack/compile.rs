@@ -3,8 +3,8 @@
 //! Every problem is collected, each naming its offer and JSON path.
 
 use super::error::{PackError, PackErrorKind as K, PackErrors};
-use super::hash::{FastMap, FastSet};
-use super::index::CandidateIndex;
+use super::hash::FastMap;
+use super::index::{push_keyed, CandidateIndex};
 use super::money::format_money;
 use super::source::*;
 use super::template::Template;
@@ -16,7 +16,6 @@ use super::{
 use crate::condition::{self, CompileScope, Condition, ValueKind};
 use crate::json::{self, Doc, JsonError};
 use crate::PACK_FORMAT;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Most placements a pack may use (built-in plus declared): they are kept as bits of a u64.
@@ -71,10 +70,10 @@ impl Ctx {
         &mut self,
         kind: K,
         offer: Option<&str>,
-        at: impl Into<String>,
-        msg: impl Into<String>,
+        at: fmt::Arguments<'_>,
+        msg: fmt::Arguments<'_>,
     ) {
-        self.errors.push(PackError::new(kind, offer, at, msg));
+        super::error::push(&mut self.errors, kind, offer, at, msg);
     }
 }
 
@@ -112,8 +111,8 @@ fn check_url(ctx: &mut Ctx, url: Option<&str>, at: Item, field: &str) {
             ctx.push(
                 K::InsecureUrl,
                 None,
-                format!("{at}.{field}"),
-                format!("`{u}` is neither an https URL nor a root-relative path"),
+                format_args!("{at}.{field}"),
+                format_args!("`{u}` is neither an https URL nor a root-relative path"),
             );
         }
     }
@@ -142,8 +141,8 @@ fn check_caps(
             ctx.push(
                 K::BadValue,
                 offer,
-                format!("{at}.{name}"),
-                format!("a {name} cap of {v} cannot be counted: the ledger keeps at most {max} shown events here"),
+                format_args!("{at}.{name}"),
+                format_args!("a {name} cap of {v} cannot be counted: the ledger keeps at most {max} shown events here"),
             );
         }
     }
@@ -188,8 +187,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         ctx.push(
             K::EmptyCatalog,
             None,
-            "catalog",
-            "the catalog is empty: a pack needs at least one product",
+            format_args!("catalog"),
+            format_args!("the catalog is empty: a pack needs at least one product"),
         );
     }
     let mut products = Vec::with_capacity(catalog.len());
@@ -201,8 +200,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("{at}.sku"),
-                format!(
+                format_args!("{at}.sku"),
+                format_args!(
                     "sku `{}` must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :",
                     p.sku
                 ),
@@ -215,24 +214,24 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::Duplicate,
                 None,
-                format!("{at}.sku"),
-                format!("sku `{}` appears twice in the catalog", p.sku),
+                format_args!("{at}.sku"),
+                format_args!("sku `{}` appears twice in the catalog", p.sku),
             );
         }
         if p.name.trim().is_empty() {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("{at}.name"),
-                format!("product `{}` has no name", p.sku),
+                format_args!("{at}.name"),
+                format_args!("product `{}` has no name", p.sku),
             );
         }
         if p.price.amount < 0 {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("{at}.price.amount"),
-                format!(
+                format_args!("{at}.price.amount"),
+                format_args!(
                     "product `{}` has a negative price ({})",
                     p.sku, p.price.amount
                 ),
@@ -243,8 +242,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("{at}.price.currency"),
-                format!(
+                format_args!("{at}.price.currency"),
+                format_args!(
                     "`{}` is not an ISO 4217 currency code such as USD",
                     p.price.currency
                 ),
@@ -254,8 +253,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("{at}.stock"),
-                format!("product `{}` has negative stock", p.sku),
+                format_args!("{at}.stock"),
+                format_args!("product `{}` has negative stock", p.sku),
             );
         }
         check_url(&mut ctx, p.image, at, "image");
@@ -289,8 +288,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
                 ctx.push(
                     K::BadValue,
                     None,
-                    format!("answers.{k}.values"),
-                    "only string answers take a list of values",
+                    format_args!("answers.{k}.values"),
+                    format_args!("only string answers take a list of values"),
                 );
             }
             (
@@ -314,15 +313,15 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::Duplicate,
                 None,
-                format!("policy.placements.{name}"),
-                format!("placement `{name}` is built in"),
+                format_args!("policy.placements.{name}"),
+                format_args!("placement `{name}` is built in"),
             );
         } else if !valid_id(name) {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("policy.placements.{name}"),
-                "placement names use A–Z a–z 0–9 - _ . :",
+                format_args!("policy.placements.{name}"),
+                format_args!("placement names use A–Z a–z 0–9 - _ . :"),
             );
         } else {
             placements.push(PlacementDef {
@@ -335,8 +334,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         ctx.push(
             K::BadValue,
             None,
-            "policy.placements",
-            format!("at most {MAX_PLACEMENTS} placements"),
+            format_args!("policy.placements"),
+            format_args!("at most {MAX_PLACEMENTS} placements"),
         );
         placements.truncate(MAX_PLACEMENTS);
     }
@@ -347,14 +346,18 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             .map(|i| 1u64 << i)
     };
 
-    let categories: FastSet<&str> = products.iter().map(|p| p.category.as_str()).collect();
-    let tags: FastSet<&str> = products
-        .iter()
-        .flat_map(|p| p.tags.iter().map(String::as_str))
-        .collect();
+    // The catalog's categories and tags, in the sku index's map type (wasm size).
+    let mut categories: FastMap<String, u32> = FastMap::default();
+    let mut tags: FastMap<String, u32> = FastMap::default();
+    for p in &products {
+        note(&mut categories, &p.category);
+        for t in &p.tags {
+            note(&mut tags, t);
+        }
+    }
     let sku_lookup = |s: &str| sku_index.get(s).copied();
-    let has_category = |c: &str| categories.contains(c);
-    let has_tag = |t: &str| tags.contains(t);
+    let has_category = |c: &str| categories.contains_key(c);
+    let has_tag = |t: &str| tags.contains_key(t);
 
     let known = Known {
         sku: &sku_lookup,
@@ -369,8 +372,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::UnknownSku,
                 None,
-                format!("{at}.addon"),
-                format!("sku `{}` is not in the catalog", c.addon),
+                format_args!("{at}.addon"),
+                format_args!("sku `{}` is not in the catalog", c.addon),
             );
             continue;
         };
@@ -395,8 +398,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::BadValue,
                 Some(o.id),
-                format!("offers[{i}].id"),
-                format!("offer ids must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
+                format_args!("offers[{i}].id"),
+                format_args!("offer ids must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
             );
         }
         if offer_index
@@ -406,8 +409,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::Duplicate,
                 Some(o.id),
-                format!("offers[{i}].id"),
-                format!("offer id `{}` is used twice", o.id),
+                format_args!("offers[{i}].id"),
+                format_args!("offer id `{}` is used twice", o.id),
             );
         }
     }
@@ -422,8 +425,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
                     None => ctx.push(
                         K::UnknownPlacement,
                         None,
-                        format!("policy.bundle_placements[{i}]"),
-                        format!("unknown placement `{p}`"),
+                        format_args!("policy.bundle_placements[{i}]"),
+                        format_args!("unknown placement `{p}`"),
                     ),
                 }
             }
@@ -453,76 +456,89 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         }
     }
 
-    // Bundle families and the per-category limit.
+    // Bundle families, the per-category limit and exclusive groups: offer indices by bundle
+    // category, bundle name and group, in the candidate index's map type (wasm size).
     let max_bundles = policy.max_bundles_per_category.unwrap_or(3);
-    let mut by_category: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut families: FastMap<&str, Vec<(Tier, u32)>> = FastMap::default();
+    let mut by_category: FastMap<String, Vec<u32>> = FastMap::default();
+    let mut families: FastMap<String, Vec<u32>> = FastMap::default();
+    let mut groups: FastMap<String, Vec<u32>> = FastMap::default();
     for (i, o) in offers.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
         if let Some(b) = &o.bundle {
-            by_category
-                .entry(b.category.as_str())
-                .or_default()
-                .push(o.id.as_str());
-            families
-                .entry(b.name.as_str())
-                .or_default()
-                .push((b.tier, u32::try_from(i).unwrap_or(u32::MAX)));
+            push_keyed(&mut by_category, &b.category, i);
+            push_keyed(&mut families, &b.name, i);
         }
-    }
-    for (cat, ids) in &by_category {
-        if ids.len() > max_bundles as usize {
-            ctx.push(
-                K::BundlePolicy,
-                None,
-                "policy.max_bundles_per_category",
-                format!(
-                    "category `{cat}` has {} bundles ({}), more than the policy's {max_bundles}",
-                    ids.len(),
-                    ids.join(", ")
-                ),
-            );
-        }
-    }
-    for f in families.values_mut() {
-        // (tier, offer index) pairs are distinct: no need for a stable sort.
-        f.sort_unstable();
-    }
-    let family_of: Vec<Option<Vec<u32>>> = offers
-        .iter()
-        .map(|o| {
-            let b = o.bundle.as_ref()?;
-            let f = families.get(b.name.as_str())?;
-            Some(f.iter().map(|&(_, i)| i).collect())
-        })
-        .collect();
-    for (o, f) in offers.iter_mut().zip(family_of) {
-        if let (Some(b), Some(f)) = (&mut o.bundle, f) {
-            b.family = f;
-        }
-    }
-
-    let mut groups: FastMap<&str, Vec<u32>> = FastMap::default();
-    for (i, o) in offers.iter().enumerate() {
         if let Some(g) = &o.group {
-            groups
-                .entry(g.as_str())
-                .or_default()
-                .push(u32::try_from(i).unwrap_or(u32::MAX));
+            push_keyed(&mut groups, g, i);
         }
     }
-    let peers: Vec<Vec<u32>> = offers
+    let mut over: Vec<(&str, &[u32])> = by_category
+        .iter()
+        .filter(|(_, ids)| ids.len() > max_bundles as usize)
+        .map(|(cat, ids)| (cat.as_str(), ids.as_slice()))
+        .collect();
+    // In category order (usually there are none: no sort for them).
+    while let Some(j) = over
         .iter()
         .enumerate()
-        .map(|(i, o)| {
-            o.group
-                .as_deref()
-                .and_then(|g| groups.get(g))
-                .map(|m| m.iter().copied().filter(|&x| x as usize != i).collect())
-                .unwrap_or_default()
-        })
-        .collect();
-    for (o, p) in offers.iter_mut().zip(peers) {
-        o.group_peers = p;
+        .min_by(|a, b| a.1 .0.cmp(b.1 .0))
+        .map(|(j, _)| j)
+    {
+        let (cat, ids) = over.swap_remove(j);
+        let mut list = String::new();
+        for (k, &i) in ids.iter().enumerate() {
+            if k > 0 {
+                list.push_str(", ");
+            }
+            list.push_str(offers.get(i as usize).map_or("", |o| o.id.as_str()));
+        }
+        ctx.push(
+            K::BundlePolicy,
+            None,
+            format_args!("policy.max_bundles_per_category"),
+            format_args!(
+                "category `{cat}` has {} bundles ({list}), more than the policy's {max_bundles}",
+                ids.len(),
+            ),
+        );
+    }
+    let tier = |i: u32| {
+        offers
+            .get(i as usize)
+            .and_then(|o| o.bundle.as_ref())
+            .map(|b| b.tier)
+    };
+    for f in families.values_mut() {
+        // By tier, then pack order: a stable partition into the three tiers, not a sort.
+        let mut sorted = Vec::with_capacity(f.len());
+        for t in [Tier::Good, Tier::Better, Tier::Best] {
+            for &i in f.iter() {
+                if tier(i) == Some(t) {
+                    sorted.push(i);
+                }
+            }
+        }
+        *f = sorted;
+    }
+    let mut family_and_peers = Vec::with_capacity(offers.len());
+    for (i, o) in offers.iter().enumerate() {
+        let family = o
+            .bundle
+            .as_ref()
+            .and_then(|b| families.get(b.name.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        let mut peers = Vec::new();
+        if let Some(m) = o.group.as_deref().and_then(|g| groups.get(g)) {
+            peers = m.iter().copied().filter(|&x| x as usize != i).collect();
+        }
+        family_and_peers.push((family, peers));
+    }
+    for (o, (family, peers)) in offers.iter_mut().zip(family_and_peers) {
+        if let Some(b) = &mut o.bundle {
+            b.family = family;
+        }
+        o.group_peers = peers;
     }
 
     check_caps(
@@ -582,8 +598,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("policy.consent_defaults.{key}"),
-                format!("`{key}` is not a region: use an ISO country code such as \"US\", \"EEA\" or \"*\""),
+                format_args!("policy.consent_defaults.{key}"),
+                format_args!("`{key}` is not a region: use an ISO country code such as \"US\", \"EEA\" or \"*\""),
             );
         }
     }
@@ -592,8 +608,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             ctx.push(
                 K::UnknownPlacement,
                 None,
-                format!("policy.placement_caps.{name}"),
-                format!("unknown placement `{name}`"),
+                format_args!("policy.placement_caps.{name}"),
+                format_args!("unknown placement `{name}`"),
             );
         }
     }
@@ -609,7 +625,7 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             "invalid header",
         )));
     };
-    let index = CandidateIndex::build(&offers, &compat, placements.len());
+    let index = CandidateIndex::build(&offers, &products, &compat, placements.len());
     Ok(Pack {
         header,
         products,
@@ -630,8 +646,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
         ctx.push(
             K::BadValue,
             None,
-            "header.id",
-            format!("pack id must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
+            format_args!("header.id"),
+            format_args!("pack id must be 1–{MAX_ID_LEN} of A–Z a–z 0–9 - _ . :"),
         );
     }
     let issued = parse_rfc3339(h.issued_at);
@@ -640,16 +656,16 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
         ctx.push(
             K::BadTime,
             None,
-            "header.issued_at",
-            format!("`{}` is not an RFC 3339 timestamp", h.issued_at),
+            format_args!("header.issued_at"),
+            format_args!("`{}` is not an RFC 3339 timestamp", h.issued_at),
         );
     }
     if expires.is_none() {
         ctx.push(
             K::BadTime,
             None,
-            "header.expires_at",
-            format!("`{}` is not an RFC 3339 timestamp", h.expires_at),
+            format_args!("header.expires_at"),
+            format_args!("`{}` is not an RFC 3339 timestamp", h.expires_at),
         );
     }
     if let (Some(i), Some(e)) = (issued, expires) {
@@ -657,8 +673,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
             ctx.push(
                 K::BadTime,
                 None,
-                "header.expires_at",
-                "the pack expires before it is issued",
+                format_args!("header.expires_at"),
+                format_args!("the pack expires before it is issued"),
             );
         }
     }
@@ -666,8 +682,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
         ctx.push(
             K::BadValue,
             None,
-            "header.audience",
-            "name at least one site host the pack is for",
+            format_args!("header.audience"),
+            format_args!("name at least one site host the pack is for"),
         );
     }
     for (i, a) in h.audience.iter().enumerate() {
@@ -680,8 +696,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
             ctx.push(
                 K::BadValue,
                 None,
-                format!("header.audience[{i}]"),
-                format!("`{a}` is not a host name"),
+                format_args!("header.audience[{i}]"),
+                format_args!("`{a}` is not a host name"),
             );
         }
     }
@@ -690,8 +706,8 @@ fn header(ctx: &mut Ctx, h: &HeaderSource) -> Option<Header> {
         ctx.push(
             K::BadValue,
             None,
-            "header.min_engine",
-            format!("`{}` is not a version like 0.1.0", h.min_engine),
+            format_args!("header.min_engine"),
+            format_args!("`{}` is not a version like 0.1.0", h.min_engine),
         );
     }
     if ctx.errors.len() > before {
@@ -725,8 +741,10 @@ fn selector(
         ctx.push(
             K::BadValue,
             None,
-            at.to_string(),
-            "an empty selector matches nothing: name skus, categories or tags, or leave it out",
+            format_args!("{at}"),
+            format_args!(
+                "an empty selector matches nothing: name skus, categories or tags, or leave it out"
+            ),
         );
     }
     for (i, c) in s.categories.iter().enumerate() {
@@ -734,8 +752,8 @@ fn selector(
             ctx.push(
                 K::UnknownCategory,
                 None,
-                format!("{at}.categories[{i}]"),
-                format!("no product in the catalog has category `{c}`"),
+                format_args!("{at}.categories[{i}]"),
+                format_args!("no product in the catalog has category `{c}`"),
             );
         }
     }
@@ -744,8 +762,8 @@ fn selector(
             ctx.push(
                 K::UnknownTag,
                 None,
-                format!("{at}.tags[{i}]"),
-                format!("no product in the catalog has tag `{t}`"),
+                format_args!("{at}.tags[{i}]"),
+                format_args!("no product in the catalog has tag `{t}`"),
             );
         }
     }
@@ -756,8 +774,8 @@ fn selector(
             None => ctx.push(
                 K::UnknownSku,
                 None,
-                format!("{at}.skus[{i}]"),
-                format!("sku `{sku}` is not in the catalog"),
+                format_args!("{at}.skus[{i}]"),
+                format_args!("sku `{sku}` is not in the catalog"),
             ),
         }
     }
@@ -765,6 +783,13 @@ fn selector(
         skus,
         categories: s.categories.iter().map(|c| (*c).to_owned()).collect(),
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+/// Adds `key` to a set kept as a map.
+fn note(set: &mut FastMap<String, u32>, key: &str) {
+    if set.get(key).is_none() {
+        set.insert(key.to_owned(), 0);
     }
 }
 
@@ -818,16 +843,16 @@ fn compile_offer(
                 ctx.push(
                     K::BadValue,
                     id,
-                    format!("{at}.bundle"),
-                    "an add-on offer has `item`, not `bundle`",
+                    format_args!("{at}.bundle"),
+                    format_args!("an add-on offer has `item`, not `bundle`"),
                 );
             }
             match o.item {
                 None => ctx.push(
                     K::BadValue,
                     id,
-                    format!("{at}.item"),
-                    "an add-on offer needs `item` (a sku)",
+                    format_args!("{at}.item"),
+                    format_args!("an add-on offer needs `item` (a sku)"),
                 ),
                 Some(s) => match skus.get(s) {
                     Some(&x) => {
@@ -838,8 +863,8 @@ fn compile_offer(
                     None => ctx.push(
                         K::UnknownSku,
                         id,
-                        format!("{at}.item"),
-                        format!("sku `{s}` is not in the catalog"),
+                        format_args!("{at}.item"),
+                        format_args!("sku `{s}` is not in the catalog"),
                     ),
                 },
             }
@@ -849,16 +874,16 @@ fn compile_offer(
                 ctx.push(
                     K::BadValue,
                     id,
-                    format!("{at}.item"),
-                    "a bundle offer has `bundle`, not `item`",
+                    format_args!("{at}.item"),
+                    format_args!("a bundle offer has `bundle`, not `item`"),
                 );
             }
             match o.bundle {
                 None => ctx.push(
                     K::BadValue,
                     id,
-                    format!("{at}.bundle"),
-                    "a bundle offer needs `bundle`",
+                    format_args!("{at}.bundle"),
+                    format_args!("a bundle offer needs `bundle`"),
                 ),
                 Some(b) => {
                     bundle = compile_bundle(ctx, at, id, b, products, skus);
@@ -882,8 +907,8 @@ fn compile_offer(
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.placements"),
-            "an offer needs at least one placement",
+            format_args!("{at}.placements"),
+            format_args!("an offer needs at least one placement"),
         );
     }
     for (k, p) in o.placements.iter().enumerate() {
@@ -893,8 +918,8 @@ fn compile_offer(
                     ctx.push(
                         K::BundlePolicy,
                         id,
-                        format!("{at}.placements[{k}]"),
-                        format!("bundles may not appear at `{p}` (policy.bundle_placements)"),
+                        format_args!("{at}.placements[{k}]"),
+                        format_args!("bundles may not appear at `{p}` (policy.bundle_placements)"),
                     );
                 }
                 placements |= b;
@@ -902,8 +927,8 @@ fn compile_offer(
             None => ctx.push(
                 K::UnknownPlacement,
                 id,
-                format!("{at}.placements[{k}]"),
-                format!("unknown placement `{p}`"),
+                format_args!("{at}.placements[{k}]"),
+                format_args!("unknown placement `{p}`"),
             ),
         }
     }
@@ -937,8 +962,8 @@ fn compile_offer(
                 ctx.push(
                     K::Json,
                     None,
-                    format!("{path}{inner}"),
-                    format!("duplicate key `{key}`"),
+                    format_args!("{path}{inner}"),
+                    format_args!("duplicate key `{key}`"),
                 );
                 None
             } else {
@@ -967,8 +992,8 @@ fn compile_offer(
             ctx.push(
                 K::BadValue,
                 id,
-                format!("{at}.because_contextual"),
-                "the contextual explanation may cite only the page and cart",
+                format_args!("{at}.because_contextual"),
+                format_args!("the contextual explanation may cite only the page and cart"),
             );
         }
         Some(tpl)
@@ -983,16 +1008,16 @@ fn compile_offer(
                 ctx.push(
                     K::BadValue,
                     id,
-                    format!("{at}.after[{k}].offer"),
-                    "an offer cannot come after itself",
+                    format_args!("{at}.after[{k}].offer"),
+                    format_args!("an offer cannot come after itself"),
                 );
             }
             Some(&x) => after.push((x, a.event)),
             None => ctx.push(
                 K::UnknownOffer,
                 id,
-                format!("{at}.after[{k}].offer"),
-                format!("offer `{}` is not in the pack", a.offer),
+                format_args!("{at}.after[{k}].offer"),
+                format_args!("offer `{}` is not in the pack", a.offer),
             ),
         }
     }
@@ -1010,8 +1035,8 @@ fn compile_offer(
                     None => ctx.push(
                         K::BadTime,
                         id,
-                        format!("{at}.window.{field}"),
-                        format!("`{s}` is not an RFC 3339 timestamp"),
+                        format_args!("{at}.window.{field}"),
+                        format_args!("`{s}` is not an RFC 3339 timestamp"),
                     ),
                 }
             }
@@ -1021,8 +1046,8 @@ fn compile_offer(
                 ctx.push(
                     K::BadTime,
                     id,
-                    format!("{at}.window"),
-                    "the window ends before it starts",
+                    format_args!("{at}.window"),
+                    format_args!("the window ends before it starts"),
                 );
             }
         }
@@ -1035,8 +1060,8 @@ fn compile_offer(
             ctx.push(
                 K::BadValue,
                 id,
-                format!("{at}.group"),
-                "group names use A–Z a–z 0–9 - _ . :",
+                format_args!("{at}.group"),
+                format_args!("group names use A–Z a–z 0–9 - _ . :"),
             );
         }
     }
@@ -1097,16 +1122,16 @@ fn compile_bundle(
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.bundle.name"),
-            "a mission bundle needs a name (its outcome)",
+            format_args!("{at}.bundle.name"),
+            format_args!("a mission bundle needs a name (its outcome)"),
         );
     }
     if b.items.is_empty() {
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.bundle.items"),
-            "a bundle needs items",
+            format_args!("{at}.bundle.items"),
+            format_args!("a bundle needs items"),
         );
     }
     let mut items = Vec::with_capacity(b.items.len());
@@ -1115,15 +1140,15 @@ fn compile_bundle(
             Some(&x) if items.contains(&x) => ctx.push(
                 K::Duplicate,
                 id,
-                format!("{at}.bundle.items[{k}]"),
-                format!("sku `{s}` is listed twice"),
+                format_args!("{at}.bundle.items[{k}]"),
+                format_args!("sku `{s}` is listed twice"),
             ),
             Some(&x) => items.push(x),
             None => ctx.push(
                 K::UnknownSku,
                 id,
-                format!("{at}.bundle.items[{k}]"),
-                format!("sku `{s}` is not in the catalog"),
+                format_args!("{at}.bundle.items[{k}]"),
+                format_args!("sku `{s}` is not in the catalog"),
             ),
         }
     }
@@ -1135,8 +1160,8 @@ fn compile_bundle(
                 ctx.push(
                     K::UnknownSku,
                     id,
-                    format!("{at}.bundle.anchor"),
-                    format!("sku `{s}` is not in the catalog"),
+                    format_args!("{at}.bundle.anchor"),
+                    format_args!("sku `{s}` is not in the catalog"),
                 );
                 None
             }
@@ -1146,8 +1171,8 @@ fn compile_bundle(
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.bundle.price"),
-            format!("negative bundle price ({})", b.price),
+            format_args!("{at}.bundle.price"),
+            format_args!("negative bundle price ({})", b.price),
         );
     }
     if ctx.errors.len() > before {
@@ -1167,8 +1192,8 @@ fn compile_bundle(
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.bundle.items"),
-            "bundle items are priced in different currencies",
+            format_args!("{at}.bundle.items"),
+            format_args!("bundle items are priced in different currencies"),
         );
     }
     let price = u64::try_from(b.price).unwrap_or(0);
@@ -1180,8 +1205,8 @@ fn compile_bundle(
         ctx.push(
             K::BadValue,
             id,
-            format!("{at}.bundle.price"),
-            format!("the bundle costs more ({price}) than its items bought singly ({total})"),
+            format_args!("{at}.bundle.price"),
+            format_args!("the bundle costs more ({price}) than its items bought singly ({total})"),
         );
     }
     if let Some(a) = anchor.filter(|a| items.contains(a)) {
@@ -1190,8 +1215,8 @@ fn compile_bundle(
             ctx.push(
                 K::DiscountedAnchor,
                 id,
-                format!("{at}.bundle.price"),
-                format!("the bundle price {price} is below its anchor's full price {anchor_price}: discount the add-ons, never the anchor"),
+                format_args!("{at}.bundle.price"),
+                format_args!("the bundle price {price} is below its anchor's full price {anchor_price}: discount the add-ons, never the anchor"),
             );
         }
     }

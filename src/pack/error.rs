@@ -101,6 +101,25 @@ impl PackError {
     }
 }
 
+/// Appends an error to `errors`, formatting its path and message here. Out of line and not
+/// generic: the load path's many checks share this one copy of the formatting, allocation and
+/// push code instead of each inlining its own (wasm size).
+#[inline(never)]
+pub(crate) fn push(
+    errors: &mut Vec<PackError>,
+    kind: PackErrorKind,
+    offer: Option<&str>,
+    at: fmt::Arguments<'_>,
+    message: fmt::Arguments<'_>,
+) {
+    errors.push(PackError {
+        kind,
+        offer: offer.map(str::to_owned),
+        at: fmt::format(at),
+        message: fmt::format(message),
+    });
+}
+
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.offer {

@@ -7,13 +7,11 @@
 //! keys come from the signed pack (a look-up with a shopper's value cannot add keys, so it
 //! cannot degrade the table).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
-/// A `HashSet` with [`FastHasher`].
-pub type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
 /// Constants with well-spread bits, nothing up the sleeve: hexadecimal digits of pi (the
 /// multiplier made odd).
@@ -88,6 +86,7 @@ impl Hasher for FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
     use std::hash::{BuildHasher, BuildHasherDefault};
 
     fn hash(s: &str) -> u64 {

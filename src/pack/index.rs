@@ -12,7 +12,8 @@ pub struct CandidateIndex {
 #[derive(Debug, Clone, Default)]
 struct PlacementIndex {
     any: Vec<u32>,
-    by_sku: FastMap<u32, Vec<u32>>,
+    /// By sku (not product index: one map type for the three keys, wasm size).
+    by_sku: FastMap<String, Vec<u32>>,
     by_category: FastMap<String, Vec<u32>>,
     by_tag: FastMap<String, Vec<u32>>,
 }
@@ -43,7 +44,7 @@ fn keys_of<'a>(pack_compat: &'a [Option<super::Compat>], offer: &Offer) -> Keys<
 }
 
 /// Files `oi` under `key`, copying the key only the first time it is seen.
-fn push_keyed(map: &mut FastMap<String, Vec<u32>>, key: &str, oi: u32) {
+pub(super) fn push_keyed(map: &mut FastMap<String, Vec<u32>>, key: &str, oi: u32) {
     match map.get_mut(key) {
         Some(v) => v.push(oi),
         None => {
@@ -53,7 +54,13 @@ fn push_keyed(map: &mut FastMap<String, Vec<u32>>, key: &str, oi: u32) {
 }
 
 impl CandidateIndex {
-    pub fn build(offers: &[Offer], compat: &[Option<super::Compat>], placements: usize) -> Self {
+    pub fn build(
+        offers: &[Offer],
+        products: &[Product],
+        compat: &[Option<super::Compat>],
+        placements: usize,
+    ) -> Self {
+        let sku = |i: &u32| products.get(*i as usize).map_or("", |p| p.sku.as_str());
         let mut per_placement = vec![PlacementIndex::default(); placements];
         for (oi, offer) in offers.iter().enumerate() {
             let oi = u32::try_from(oi).unwrap_or(u32::MAX);
@@ -64,10 +71,10 @@ impl CandidateIndex {
                 }
                 match &keys {
                     Keys::Any => idx.any.push(oi),
-                    Keys::Sku(s) => idx.by_sku.entry(*s).or_default().push(oi),
+                    Keys::Sku(s) => push_keyed(&mut idx.by_sku, sku(s), oi),
                     Keys::Selector(sel) => {
                         for s in &sel.skus {
-                            idx.by_sku.entry(*s).or_default().push(oi);
+                            push_keyed(&mut idx.by_sku, sku(s), oi);
                         }
                         for c in &sel.categories {
                             push_keyed(&mut idx.by_category, c, oi);
@@ -88,12 +95,13 @@ impl CandidateIndex {
         let Some(idx) = self.per_placement.get(placement) else {
             return;
         };
+        let start = out.len();
         out.extend_from_slice(&idx.any);
         for &a in anchors {
             let Some(p): Option<&Product> = pack.products.get(a as usize) else {
                 continue;
             };
-            if let Some(v) = idx.by_sku.get(&a) {
+            if let Some(v) = idx.by_sku.get(&p.sku) {
                 out.extend_from_slice(v);
             }
             if let Some(v) = idx.by_category.get(&p.category) {
@@ -105,7 +113,10 @@ impl CandidateIndex {
                 }
             }
         }
-        out.sort_unstable();
+        // The lists are each sorted already; a heapsort rather than `sort_unstable` (wasm size).
+        if let Some(appended) = out.get_mut(start..) {
+            crate::json::heapsort(appended, |a, b| a < b);
+        }
         out.dedup();
     }
 }

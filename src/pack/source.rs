@@ -5,7 +5,7 @@
 //! validated, indexed [`crate::Pack`]. Unknown fields are rejected everywhere so a typo is a load
 //! error, not a silently ignored rule; so are duplicate keys.
 
-use crate::json::read::Fields;
+use crate::json::read::{Fields, Need, Reader};
 use crate::json::{JsonError, Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +24,7 @@ pub struct PackSource<'a> {
 }
 
 /// Identity, validity and audience of a pack.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeaderSource<'a> {
     pub id: &'a str,
     /// Only ever increases; clients refuse a version below their high-water mark.
@@ -53,7 +53,7 @@ pub struct ProductSource<'a> {
 }
 
 /// A price in minor units (cents) and an ISO 4217 currency code.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PriceSource<'a> {
     pub amount: i64,
     pub currency: &'a str,
@@ -360,350 +360,318 @@ const POLICY_FIELDS: Fields<8> = Fields::new(
 const CONSENT_DEFAULT_FIELDS: Fields<3> =
     Fields::new(["storage", "personalization", "measurement"], 0);
 
-/// One of `names`, as the matching entry of `values`.
-fn pick<T: Copy>(n: Node<'_>, p: &Path<'_>, names: &[&str], values: &[T]) -> Result<T, JsonError> {
-    let i = n.variant(p, names)?;
-    values
-        .get(i)
-        .copied()
-        .ok_or_else(|| p.error("unknown variant".into()))
+/// The entry of `values` at a variant index read by [`Reader::variant`].
+fn pick<T: Copy>(i: Option<usize>, values: &[T]) -> Option<T> {
+    values.get(i?).copied()
 }
 
-/// `read` of a present, non-null field; `None` if absent or null.
-fn opt<'a, T>(
-    n: Option<Node<'a>>,
-    p: &Path<'_>,
-    name: &str,
-    read: impl FnOnce(Node<'a>, &Path<'_>) -> Result<T, JsonError>,
-) -> Result<Option<T>, JsonError> {
-    match n {
-        Some(n) => n.opt(&p.key(name), read),
-        None => Ok(None),
-    }
-}
-
-/// `read` of a present field, else the default. Null is an error, as it was with serde.
-fn or_default<'a, T: Default>(
-    n: Option<Node<'a>>,
-    p: &Path<'_>,
-    name: &str,
-    read: impl FnOnce(Node<'a>, &Path<'_>) -> Result<T, JsonError>,
-) -> Result<T, JsonError> {
-    match n {
-        Some(n) => read(n, &p.key(name)),
-        None => Ok(T::default()),
-    }
-}
-
-/// `read` of a required field (its presence was checked by `fields`).
-fn req<'a, T>(
-    n: Option<Node<'a>>,
-    p: &Path<'_>,
-    name: &str,
-    read: impl FnOnce(Node<'a>, &Path<'_>) -> Result<T, JsonError>,
-) -> Result<T, JsonError> {
-    match n {
-        Some(n) => read(n, &p.key(name)),
-        None => Err(p.error(format!("missing field `{name}`"))),
-    }
-}
-
-fn strs<'a>(n: Node<'a>, p: &Path<'_>) -> Result<Vec<&'a str>, JsonError> {
-    n.strs(p)
-}
-
-fn string<'a>(n: Node<'a>, p: &Path<'_>) -> Result<&'a str, JsonError> {
-    n.str(p)
-}
-
-/// An object read as a map: keys unique ("duplicate key `k`"), each value read with `read`,
-/// sorted by key.
-fn map<'a, V>(
-    n: Node<'a>,
-    p: &Path<'_>,
-    mut read: impl FnMut(Node<'a>, &Path<'_>) -> Result<V, JsonError>,
-) -> Result<Vec<(&'a str, V)>, JsonError> {
-    let obj = n.map(p)?;
-    let mut out = Vec::with_capacity(obj.len());
-    for (k, v) in obj.sorted() {
-        out.push((k, read(v, &p.key(k))?));
-    }
-    Ok(out)
-}
+const REQ: Need = Need::Required;
+const OPT: Need = Need::Optional;
+const DEF: Need = Need::Default;
 
 impl<'a> PackSource<'a> {
     /// Reads a pack from its parsed JSON.
     pub fn read(root: Node<'a>) -> Result<Self, JsonError> {
+        let mut r = Reader::new();
         let p = &Path::Root;
         let [format, header, catalog, compatibility, answers, offers, policy] =
-            root.fields(p, &PACK_FIELDS)?;
-        Ok(PackSource {
-            format: req(format, p, "format", |n, p| n.u32(p))?,
-            header: req(header, p, "header", HeaderSource::read)?,
-            catalog: or_default(catalog, p, "catalog", |n, p| n.list(p, ProductSource::read))?,
-            compatibility: or_default(compatibility, p, "compatibility", |n, p| {
-                n.list(p, CompatibilitySource::read)
-            })?,
-            answers: or_default(answers, p, "answers", |n, p| map(n, p, AnswerSource::read))?,
-            offers: or_default(offers, p, "offers", |n, p| n.list(p, OfferSource::read))?,
-            policy: or_default(policy, p, "policy", PolicySource::read)?,
-        })
+            r.fields(root, p, &PACK_FIELDS);
+        let src = PackSource {
+            format: r.u32(format, p, "format", REQ).unwrap_or_default(),
+            header: r
+                .with(header, p, "header", REQ, HeaderSource::read)
+                .unwrap_or_default(),
+            catalog: r
+                .list(catalog, p, "catalog", DEF, ProductSource::read)
+                .unwrap_or_default(),
+            compatibility: r
+                .list(
+                    compatibility,
+                    p,
+                    "compatibility",
+                    DEF,
+                    CompatibilitySource::read,
+                )
+                .unwrap_or_default(),
+            answers: r
+                .map(answers, p, "answers", DEF, AnswerSource::read)
+                .unwrap_or_default(),
+            offers: r
+                .list(offers, p, "offers", DEF, OfferSource::read)
+                .unwrap_or_default(),
+            policy: r
+                .with(policy, p, "policy", DEF, PolicySource::read)
+                .unwrap_or_default(),
+        };
+        r.finish(src)
     }
 }
 
 impl<'a> HeaderSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
         let [id, version, issued_at, expires_at, audience, min_engine, description] =
-            n.fields(p, &HEADER_FIELDS)?;
-        Ok(HeaderSource {
-            id: req(id, p, "id", string)?,
-            version: req(version, p, "version", |n, p| n.u64(p))?,
-            issued_at: req(issued_at, p, "issued_at", string)?,
-            expires_at: req(expires_at, p, "expires_at", string)?,
-            audience: req(audience, p, "audience", strs)?,
-            min_engine: req(min_engine, p, "min_engine", string)?,
-            description: opt(description, p, "description", string)?,
-        })
+            r.fields(n, p, &HEADER_FIELDS);
+        HeaderSource {
+            id: r.text(id, p, "id", REQ),
+            version: r.u64(version, p, "version", REQ).unwrap_or_default(),
+            issued_at: r.text(issued_at, p, "issued_at", REQ),
+            expires_at: r.text(expires_at, p, "expires_at", REQ),
+            audience: r.texts(audience, p, "audience", REQ),
+            min_engine: r.text(min_engine, p, "min_engine", REQ),
+            description: r.str(description, p, "description", OPT),
+        }
     }
 }
 
 impl<'a> ProductSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [sku, name, category, tags, price, image, url, stock] = n.fields(p, &PRODUCT_FIELDS)?;
-        Ok(ProductSource {
-            sku: req(sku, p, "sku", string)?,
-            name: req(name, p, "name", string)?,
-            category: req(category, p, "category", string)?,
-            tags: or_default(tags, p, "tags", strs)?,
-            price: req(price, p, "price", PriceSource::read)?,
-            image: opt(image, p, "image", string)?,
-            url: opt(url, p, "url", string)?,
-            stock: opt(stock, p, "stock", |n, p| n.i64(p))?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [sku, name, category, tags, price, image, url, stock] = r.fields(n, p, &PRODUCT_FIELDS);
+        ProductSource {
+            sku: r.text(sku, p, "sku", REQ),
+            name: r.text(name, p, "name", REQ),
+            category: r.text(category, p, "category", REQ),
+            tags: r.texts(tags, p, "tags", DEF),
+            price: r
+                .with(price, p, "price", REQ, PriceSource::read)
+                .unwrap_or_default(),
+            image: r.str(image, p, "image", OPT),
+            url: r.str(url, p, "url", OPT),
+            stock: r.i64(stock, p, "stock", OPT),
+        }
     }
 }
 
 impl<'a> PriceSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [amount, currency] = n.fields(p, &PRICE_FIELDS)?;
-        Ok(PriceSource {
-            amount: req(amount, p, "amount", |n, p| n.i64(p))?,
-            currency: req(currency, p, "currency", string)?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [amount, currency] = r.fields(n, p, &PRICE_FIELDS);
+        PriceSource {
+            amount: r.i64(amount, p, "amount", REQ).unwrap_or_default(),
+            currency: r.text(currency, p, "currency", REQ),
+        }
     }
 }
 
 impl<'a> SelectorSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [skus, categories, tags] = n.fields(p, &SELECTOR_FIELDS)?;
-        Ok(SelectorSource {
-            skus: or_default(skus, p, "skus", strs)?,
-            categories: or_default(categories, p, "categories", strs)?,
-            tags: or_default(tags, p, "tags", strs)?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [skus, categories, tags] = r.fields(n, p, &SELECTOR_FIELDS);
+        SelectorSource {
+            skus: r.texts(skus, p, "skus", DEF),
+            categories: r.texts(categories, p, "categories", DEF),
+            tags: r.texts(tags, p, "tags", DEF),
+        }
     }
 }
 
 impl<'a> CompatibilitySource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [addon, requires, excludes] = n.fields(p, &COMPATIBILITY_FIELDS)?;
-        Ok(CompatibilitySource {
-            addon: req(addon, p, "addon", string)?,
-            requires: opt(requires, p, "requires", SelectorSource::read)?,
-            excludes: opt(excludes, p, "excludes", SelectorSource::read)?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [addon, requires, excludes] = r.fields(n, p, &COMPATIBILITY_FIELDS);
+        CompatibilitySource {
+            addon: r.text(addon, p, "addon", REQ),
+            requires: r.with(requires, p, "requires", OPT, SelectorSource::read),
+            excludes: r.with(excludes, p, "excludes", OPT, SelectorSource::read),
+        }
     }
 }
 
 impl<'a> AnswerSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [kind, values] = n.fields(p, &ANSWER_FIELDS)?;
-        Ok(AnswerSource {
-            kind: req(kind, p, "type", |n, p| {
-                pick(
-                    n,
-                    p,
-                    &["string", "number", "bool"],
-                    &[AnswerType::String, AnswerType::Number, AnswerType::Bool],
-                )
-            })?,
-            values: or_default(values, p, "values", strs)?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [kind, values] = r.fields(n, p, &ANSWER_FIELDS);
+        let kind = r.variant(kind, p, "type", REQ, &["string", "number", "bool"]);
+        AnswerSource {
+            kind: pick(
+                kind,
+                &[AnswerType::String, AnswerType::Number, AnswerType::Bool],
+            )
+            .unwrap_or(AnswerType::String),
+            values: r.texts(values, p, "values", DEF),
+        }
     }
 }
 
-fn stage(n: Node<'_>, p: &Path<'_>) -> Result<Stage, JsonError> {
-    pick(
-        n,
-        p,
-        &["researching", "purchasing", "onboarding", "using"],
-        &[
-            Stage::Researching,
-            Stage::Purchasing,
-            Stage::Onboarding,
-            Stage::Using,
-        ],
-    )
-}
+const STAGES: [Stage; 4] = [
+    Stage::Researching,
+    Stage::Purchasing,
+    Stage::Onboarding,
+    Stage::Using,
+];
+const STAGE_NAMES: [&str; 4] = ["researching", "purchasing", "onboarding", "using"];
 
 impl NeedSource {
-    fn read(n: Node<'_>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [st, motivation] = n.fields(p, &NEED_FIELDS)?;
-        Ok(NeedSource {
-            stage: req(st, p, "stage", stage)?,
-            motivation: req(motivation, p, "motivation", |n, p| {
-                pick(
-                    n,
-                    p,
-                    &["save_time", "reduce_risk", "enhance_results"],
-                    &[
-                        Motivation::SaveTime,
-                        Motivation::ReduceRisk,
-                        Motivation::EnhanceResults,
-                    ],
-                )
-            })?,
-        })
+    fn read(r: &mut Reader, n: Node<'_>, p: &Path<'_>) -> Self {
+        let [st, motivation] = r.fields(n, p, &NEED_FIELDS);
+        let st = r.variant(st, p, "stage", REQ, &STAGE_NAMES);
+        let motivation = r.variant(
+            motivation,
+            p,
+            "motivation",
+            REQ,
+            &["save_time", "reduce_risk", "enhance_results"],
+        );
+        NeedSource {
+            stage: pick(st, &STAGES).unwrap_or(Stage::Researching),
+            motivation: pick(
+                motivation,
+                &[
+                    Motivation::SaveTime,
+                    Motivation::ReduceRisk,
+                    Motivation::EnhanceResults,
+                ],
+            )
+            .unwrap_or(Motivation::SaveTime),
+        }
     }
 }
 
 impl<'a> BundleSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
         let [name, tier, tier_label, anchor, items, price, category] =
-            n.fields(p, &BUNDLE_FIELDS)?;
-        Ok(BundleSource {
-            name: req(name, p, "name", string)?,
-            tier: req(tier, p, "tier", |n, p| {
-                pick(
-                    n,
-                    p,
-                    &["good", "better", "best"],
-                    &[Tier::Good, Tier::Better, Tier::Best],
-                )
-            })?,
-            tier_label: opt(tier_label, p, "tier_label", string)?,
-            anchor: opt(anchor, p, "anchor", string)?,
-            items: req(items, p, "items", strs)?,
-            price: req(price, p, "price", |n, p| n.i64(p))?,
-            category: opt(category, p, "category", string)?,
-        })
+            r.fields(n, p, &BUNDLE_FIELDS);
+        let name = r.text(name, p, "name", REQ);
+        let tier = r.variant(tier, p, "tier", REQ, &["good", "better", "best"]);
+        BundleSource {
+            name,
+            tier: pick(tier, &[Tier::Good, Tier::Better, Tier::Best]).unwrap_or(Tier::Good),
+            tier_label: r.str(tier_label, p, "tier_label", OPT),
+            anchor: r.str(anchor, p, "anchor", OPT),
+            items: r.texts(items, p, "items", REQ),
+            price: r.i64(price, p, "price", REQ).unwrap_or_default(),
+            category: r.str(category, p, "category", OPT),
+        }
     }
 }
 
 impl CapsSource {
-    fn read(n: Node<'_>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [session, day, week] = n.fields(p, &CAPS_FIELDS)?;
-        let u32_ = |n: Node<'_>, p: &Path<'_>| n.u32(p);
-        Ok(CapsSource {
-            session: opt(session, p, "session", u32_)?,
-            day: opt(day, p, "day", u32_)?,
-            week: opt(week, p, "week", u32_)?,
-        })
+    fn read(r: &mut Reader, n: Node<'_>, p: &Path<'_>) -> Self {
+        let [session, day, week] = r.fields(n, p, &CAPS_FIELDS);
+        CapsSource {
+            session: r.u32(session, p, "session", OPT),
+            day: r.u32(day, p, "day", OPT),
+            week: r.u32(week, p, "week", OPT),
+        }
     }
 }
 
 impl<'a> AfterSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [offer, event] = n.fields(p, &AFTER_FIELDS)?;
-        Ok(AfterSource {
-            offer: req(offer, p, "offer", string)?,
-            event: match event {
-                Some(e) => pick(
-                    e,
-                    &p.key("event"),
-                    &["shown", "accepted"],
-                    &[SequenceEvent::Shown, SequenceEvent::Accepted],
-                )?,
-                None => SequenceEvent::Shown,
-            },
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [offer, event] = r.fields(n, p, &AFTER_FIELDS);
+        let offer = r.text(offer, p, "offer", REQ);
+        // A present `event` must be a string, null included (there is no default for null).
+        let event = r.variant(event, p, "event", DEF, &["shown", "accepted"]);
+        AfterSource {
+            offer,
+            event: pick(event, &[SequenceEvent::Shown, SequenceEvent::Accepted])
+                .unwrap_or(SequenceEvent::Shown),
+        }
     }
 }
 
 impl<'a> WindowSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [from, until] = n.fields(p, &WINDOW_FIELDS)?;
-        Ok(WindowSource {
-            from: opt(from, p, "from", string)?,
-            until: opt(until, p, "until", string)?,
-        })
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [from, until] = r.fields(n, p, &WINDOW_FIELDS);
+        WindowSource {
+            from: r.str(from, p, "from", OPT),
+            until: r.str(until, p, "until", OPT),
+        }
     }
 }
 
 impl<'a> OfferSource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
         let [id, kind, item, bundle, placements, need, when, title, benefit, because, because_contextual, cta, priority, margin, caps, cooldown_hours, after, group, window, consent] =
-            n.fields(p, &OFFER_FIELDS)?;
-        Ok(OfferSource {
-            id: req(id, p, "id", string)?,
-            kind: req(kind, p, "kind", |n, p| {
-                pick(
-                    n,
-                    p,
-                    &["addon", "bundle"],
-                    &[OfferKind::Addon, OfferKind::Bundle],
-                )
-            })?,
-            item: opt(item, p, "item", string)?,
-            bundle: opt(bundle, p, "bundle", BundleSource::read)?,
-            placements: req(placements, p, "placements", strs)?,
-            need: req(need, p, "need", NeedSource::read)?,
+            r.fields(n, p, &OFFER_FIELDS);
+        let id = r.text(id, p, "id", REQ);
+        let kind = r.variant(kind, p, "kind", REQ, &["addon", "bundle"]);
+        let item = r.str(item, p, "item", OPT);
+        let bundle = r.with(bundle, p, "bundle", OPT, BundleSource::read);
+        let placements = r.texts(placements, p, "placements", REQ);
+        let need = r.with(need, p, "need", REQ, NeedSource::read);
+        OfferSource {
+            id,
+            kind: pick(kind, &[OfferKind::Addon, OfferKind::Bundle]).unwrap_or(OfferKind::Addon),
+            item,
+            bundle,
+            placements,
+            need: need.unwrap_or(NeedSource {
+                stage: Stage::Researching,
+                motivation: Motivation::SaveTime,
+            }),
             when: when.filter(|w| !w.is_null()),
-            title: opt(title, p, "title", string)?,
-            benefit: opt(benefit, p, "benefit", string)?,
-            because: opt(because, p, "because", string)?,
-            because_contextual: opt(because_contextual, p, "because_contextual", string)?,
-            cta: opt(cta, p, "cta", string)?,
-            priority: or_default(priority, p, "priority", |n, p| n.i32(p))?,
-            margin: or_default(margin, p, "margin", |n, p| n.i64(p))?,
-            caps: or_default(caps, p, "caps", CapsSource::read)?,
-            cooldown_hours: opt(cooldown_hours, p, "cooldown_hours", |n, p| n.u32(p))?,
-            after: or_default(after, p, "after", |n, p| n.list(p, AfterSource::read))?,
-            group: opt(group, p, "group", string)?,
-            window: opt(window, p, "window", WindowSource::read)?,
-            consent: or_default(consent, p, "consent", |n, p| {
-                pick(
-                    n,
+            title: r.str(title, p, "title", OPT),
+            benefit: r.str(benefit, p, "benefit", OPT),
+            because: r.str(because, p, "because", OPT),
+            because_contextual: r.str(because_contextual, p, "because_contextual", OPT),
+            cta: r.str(cta, p, "cta", OPT),
+            priority: r.i32(priority, p, "priority", DEF).unwrap_or_default(),
+            margin: r.i64(margin, p, "margin", DEF).unwrap_or_default(),
+            caps: r
+                .with(caps, p, "caps", DEF, CapsSource::read)
+                .unwrap_or_default(),
+            cooldown_hours: r.u32(cooldown_hours, p, "cooldown_hours", OPT),
+            after: r
+                .list(after, p, "after", DEF, AfterSource::read)
+                .unwrap_or_default(),
+            group: r.str(group, p, "group", OPT),
+            window: r.with(window, p, "window", OPT, WindowSource::read),
+            consent: {
+                let c = r.variant(
+                    consent,
                     p,
+                    "consent",
+                    DEF,
                     &["contextual", "personalization"],
-                    &[ConsentNeed::Contextual, ConsentNeed::Personalization],
-                )
-            })?,
-        })
+                );
+                pick(c, &[ConsentNeed::Contextual, ConsentNeed::Personalization])
+                    .unwrap_or_default()
+            },
+        }
     }
 }
 
 impl<'a> PolicySource<'a> {
-    fn read(n: Node<'a>, p: &Path<'_>) -> Result<Self, JsonError> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
         let [caps, placement_caps, max_bundles, bundle_placements, placements, motivation_bonus, onboarding_hours, consent_defaults] =
-            n.fields(p, &POLICY_FIELDS)?;
-        Ok(PolicySource {
-            caps: or_default(caps, p, "caps", CapsSource::read)?,
-            placement_caps: or_default(placement_caps, p, "placement_caps", |n, p| {
-                map(n, p, CapsSource::read)
-            })?,
-            max_bundles_per_category: opt(max_bundles, p, "max_bundles_per_category", |n, p| {
-                n.u32(p)
-            })?,
-            bundle_placements: opt(bundle_placements, p, "bundle_placements", strs)?,
-            placements: or_default(placements, p, "placements", |n, p| map(n, p, stage))?,
-            motivation_bonus: opt(motivation_bonus, p, "motivation_bonus", |n, p| n.i32(p))?,
-            onboarding_hours: opt(onboarding_hours, p, "onboarding_hours", |n, p| n.u32(p))?,
-            consent_defaults: or_default(consent_defaults, p, "consent_defaults", |n, p| {
-                map(n, p, ConsentDefaultSource::read)
-            })?,
-        })
+            r.fields(n, p, &POLICY_FIELDS);
+        PolicySource {
+            caps: r
+                .with(caps, p, "caps", DEF, CapsSource::read)
+                .unwrap_or_default(),
+            placement_caps: r
+                .map(placement_caps, p, "placement_caps", DEF, CapsSource::read)
+                .unwrap_or_default(),
+            max_bundles_per_category: r.u32(max_bundles, p, "max_bundles_per_category", OPT),
+            bundle_placements: r.strs(bundle_placements, p, "bundle_placements", OPT),
+            placements: r
+                .map(placements, p, "placements", DEF, |r, n, p| {
+                    let i = n.variant(p, &STAGE_NAMES);
+                    pick(r.take(i), &STAGES).unwrap_or(Stage::Researching)
+                })
+                .unwrap_or_default(),
+            motivation_bonus: r.i32(motivation_bonus, p, "motivation_bonus", OPT),
+            onboarding_hours: r.u32(onboarding_hours, p, "onboarding_hours", OPT),
+            consent_defaults: r
+                .map(
+                    consent_defaults,
+                    p,
+                    "consent_defaults",
+                    DEF,
+                    ConsentDefaultSource::read,
+                )
+                .unwrap_or_default(),
+        }
     }
 }
 
 impl ConsentDefaultSource {
-    fn read(n: Node<'_>, p: &Path<'_>) -> Result<Self, JsonError> {
-        let [storage, personalization, measurement] = n.fields(p, &CONSENT_DEFAULT_FIELDS)?;
-        let b = |n: Node<'_>, p: &Path<'_>| n.bool(p);
-        Ok(ConsentDefaultSource {
-            storage: or_default(storage, p, "storage", b)?,
-            personalization: or_default(personalization, p, "personalization", b)?,
-            measurement: or_default(measurement, p, "measurement", b)?,
-        })
+    fn read(r: &mut Reader, n: Node<'_>, p: &Path<'_>) -> Self {
+        let [storage, personalization, measurement] = r.fields(n, p, &CONSENT_DEFAULT_FIELDS);
+        ConsentDefaultSource {
+            storage: r.bool(storage, p, "storage", DEF).unwrap_or_default(),
+            personalization: r
+                .bool(personalization, p, "personalization", DEF)
+                .unwrap_or_default(),
+            measurement: r
+                .bool(measurement, p, "measurement", DEF)
+                .unwrap_or_default(),
+        }
     }
 }

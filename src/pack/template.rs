@@ -1,7 +1,7 @@
 //! "Because" templates: text with {placeholders}, parsed and checked at load.
 
 use crate::condition::ValueKind;
-use crate::pack::error::{PackError, PackErrorKind};
+use crate::pack::error::{push, PackError, PackErrorKind};
 
 /// A value a template may cite.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,9 @@ pub const PLACEHOLDERS: &[&str] = &[
     "customer.segment",
     "answers.<key>",
 ];
+/// `PLACEHOLDER_LIST`, written out: no `join` of a `&str` list in the wasm for messages.
+const PLACEHOLDER_LIST: &str = "chosen.name, chosen.category, offer.name, page.product.name, \
+page.category, cart.count, customer.segment, answers.<key>";
 
 impl Template {
     /// Parses `text`; `{{` and `}}` are literal braces.
@@ -95,21 +98,23 @@ impl Template {
                 continue;
             }
             if tail.starts_with('}') {
-                errors.push(PackError::new(
+                push(
+                    errors,
                     PackErrorKind::BadValue,
                     Some(offer),
-                    at.to_string(),
-                    "unmatched `}` in template (write `}}` for a literal brace)",
-                ));
+                    format_args!("{at}"),
+                    format_args!("unmatched `}}` in template (write `}}}}` for a literal brace)"),
+                );
                 return None;
             }
             let Some(end) = tail.find('}') else {
-                errors.push(PackError::new(
+                push(
+                    errors,
                     PackErrorKind::BadValue,
                     Some(offer),
-                    at.to_string(),
-                    "unclosed `{` in template (write `{{` for a literal brace)",
-                ));
+                    format_args!("{at}"),
+                    format_args!("unclosed `{{` in template (write `{{{{` for a literal brace)"),
+                );
                 return None;
             };
             let name = tail.get(1..end).unwrap_or_default().trim();
@@ -126,25 +131,26 @@ impl Template {
                     Some(key) => match answers.iter().position(|(k, ..)| k == key) {
                         Some(i) => Some(Placeholder::Answer(u16::try_from(i).unwrap_or(u16::MAX))),
                         None => {
-                            errors.push(PackError::new(
+                            push(errors,
                                 PackErrorKind::UnknownAnswer,
                                 Some(offer),
-                                at.to_string(),
-                                format!("template cites answer `{key}`, which the pack does not declare"),
-                            ));
+                                format_args!("{at}"),
+                                format_args!("template cites answer `{key}`, which the pack does not declare"),
+                            );
                             None
                         }
                     },
                     None => {
-                        errors.push(PackError::new(
+                        push(
+                            errors,
                             PackErrorKind::UnknownPlaceholder,
                             Some(offer),
-                            at.to_string(),
-                            format!(
+                            format_args!("{at}"),
+                            format_args!(
                                 "unknown placeholder `{{{other}}}` (known: {})",
-                                PLACEHOLDERS.join(", ")
+                                PLACEHOLDER_LIST
                             ),
-                        ));
+                        );
                         None
                     }
                 },
@@ -226,6 +232,11 @@ mod tests {
             s.as_deref(),
             Some("Because you chose the Aurora Queen and told us you sleep hot, {really}")
         );
+    }
+
+    #[test]
+    fn the_placeholder_list_is_the_placeholders() {
+        assert_eq!(PLACEHOLDER_LIST, PLACEHOLDERS.join(", "));
     }
 
     #[test]

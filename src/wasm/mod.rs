@@ -6,6 +6,7 @@
 //! here throws into JS: every entry point returns a value, and failures are
 //! `{ ok: false, code, message }` objects the loader turns into `xsell:error`.
 
+mod out;
 mod store;
 
 pub use store::{Store, KEYS, LEDGER_KEY, VISITOR_KEY};
@@ -90,15 +91,75 @@ fn secs(now: f64) -> i64 {
     }
 }
 
+/// Random bytes from the browser's crypto.getRandomValues; false if there is no random source.
+fn random(bytes: &mut [u8]) -> bool {
+    getrandom::fill(bytes).is_ok()
+}
+
+/// 32 lowercase hex digits (ASCII).
+fn hex(bytes: [u8; 16]) -> [u8; 32] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (o, b) in out.chunks_exact_mut(2).zip(bytes) {
+        o[0] = HEX[usize::from(b >> 4)];
+        o[1] = HEX[usize::from(b & 15)];
+    }
+    out
+}
+
 /// A random id (32 hex digits) from the browser's crypto.getRandomValues, for visitor and
-/// decision ids. Empty if no random source is available.
+/// session ids. Empty if no random source is available.
 #[wasm_bindgen(js_name = newId)]
 pub fn new_id() -> String {
     let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
+    if !random(&mut bytes) {
         return String::new();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(bytes).iter().map(|&b| char::from(b)).collect()
+}
+
+/// Decision ids: unique and unguessable enough to tell decisions apart, and cheap (one
+/// crypto.getRandomValues per engine instead of one per decision). A 128-bit random seed and a
+/// counter, each half through SplitMix64's finalizer: distinct counters give distinct ids
+/// (the finalizer is a bijection), and ids from two engines collide only if their seeds do.
+/// Not secret: an id is a label for the host's events, never a credential.
+#[derive(Default)]
+struct Ids {
+    seed: Option<[u64; 2]>,
+    n: u64,
+}
+
+impl Ids {
+    /// The next id, as a JS string.
+    fn next(&mut self) -> JsValue {
+        let seed = *self.seed.get_or_insert_with(|| {
+            let mut b = [0u8; 16];
+            if !random(&mut b) {
+                // No crypto: Math.random still tells this engine's ids from another's.
+                for (i, c) in b.chunks_mut(4).enumerate() {
+                    let r = (js_sys::Math::random() * 4_294_967_296.0) as u32;
+                    c.copy_from_slice(&(r ^ i as u32).to_le_bytes());
+                }
+            }
+            let (lo, hi) = b.split_at(8);
+            let word = |s: &[u8]| s.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+            [word(lo), word(hi)]
+        });
+        self.n = self.n.wrapping_add(1);
+        let mix = |x: u64| {
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let step = self.n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let a = mix(seed[0].wrapping_add(step));
+        let b = mix(seed[1].wrapping_add(step));
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_be_bytes());
+        bytes[8..].copy_from_slice(&b.to_be_bytes());
+        JsValue::from_str(std::str::from_utf8(&hex(bytes)).unwrap_or_default())
+    }
 }
 
 /// This engine's version (compared with a pack's `min_engine`).
@@ -114,6 +175,15 @@ pub struct Engine {
     key_id: String,
     store: Store,
     consent: Consent,
+    ids: Ids,
+    /// JS strings and objects already made for decisions (see `out`).
+    made: out::Made,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.store.flush();
+    }
 }
 
 impl Default for Engine {
@@ -134,26 +204,72 @@ impl Engine {
             key_id: String::new(),
             store: Store::new(false),
             consent: Consent::default(),
+            ids: Ids::default(),
+            made: out::Made::default(),
         }
     }
 
-    /// Sets consent (`{ storage, personalization, measurement, gpc }`). Without storage
-    /// consent (or with GPC) the store is memory only and every key xsell wrote is deleted.
-    /// Returns the effective consent, or a failure for a malformed object.
+    /// Sets consent (`{ storage, personalization, measurement, gpc }`). Returns the effective
+    /// consent, or a failure for a malformed object (the consent in force is then unchanged).
+    ///
+    /// Without storage consent (or with GPC) the store is memory only and every key xsell wrote
+    /// is deleted. When storage consent arrives, the engine switches to localStorage in place:
+    /// the device's stored ledger is used from now on, and the events recorded in memory for the
+    /// page so far are dropped (replay them with `record`, in the session now in force, as the
+    /// loader does). The loaded pack is checked against the stored high-water mark: an older
+    /// version than the device has seen is a `rollback` failure and is unloaded.
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&mut self, consent: JsValue) -> JsValue {
-        match from_js::<Consent>(&consent) {
-            Ok(c) => {
-                self.consent = c;
-                self.store.set_persistent(c.effective().storage);
-                to_js(&c.effective())
+        let c = match from_js::<Consent>(&consent) {
+            Ok(c) => c,
+            Err(e) => return failure("bad_consent", e),
+        };
+        let was = self.store.persistent();
+        self.consent = c;
+        self.store.set_persistent(c.effective().storage);
+        if self.store.persistent() && !was {
+            if let Some(pack) = &self.pack {
+                let (id, version) = (pack.header.id.clone(), pack.header.version);
+                if let Err(e) = self.raise_high_water(&id, version) {
+                    self.pack = None;
+                    self.key_id.clear();
+                    return failure(e.code(), e.to_string());
+                }
             }
-            Err(e) => failure("bad_consent", e),
         }
+        to_js(&c.effective())
+    }
+
+    /// Refuses `version` of pack `id` if the stored ledger has seen a later one; else raises
+    /// the stored high-water mark to it. Returns the mark.
+    fn raise_high_water(&mut self, id: &str, version: u64) -> Result<u64, LoadError> {
+        let ledger = self.store.ledger();
+        let high_water = ledger.high_water(id);
+        if version < high_water {
+            return Err(LoadError::Rollback {
+                version,
+                high_water,
+            });
+        }
+        if version > high_water {
+            let mut ledger = ledger.clone();
+            ledger.raise_high_water(id, version);
+            // Written with the next record, `flush` or drop: not in the way of the first card.
+            self.store.hold(ledger);
+        }
+        Ok(version)
+    }
+
+    /// Writes what the engine holds back to localStorage (a raised high-water mark; see
+    /// `load`). The loader calls it once the first cards are on screen; `record` and dropping
+    /// the engine do it too.
+    pub fn flush(&mut self) {
+        self.store.flush();
     }
 
     /// Verifies and loads a signed pack (envelope bytes). On success it replaces the pack and
-    /// raises the stored high-water mark; on any failure the last good pack stays in use.
+    /// raises the stored high-water mark (written at the next `record` or `flush`); on any
+    /// failure the last good pack stays in use.
     pub fn load(&mut self, envelope: &[u8], args: JsValue) -> JsValue {
         let args: LoadArgs = match from_js(&args) {
             Ok(a) => a,
@@ -172,29 +288,22 @@ impl Engine {
             Ok(l) => l,
             Err(e) => return failure(e.code(), e.to_string()),
         };
-        let mut ledger = self.store.ledger();
         // The high-water mark is kept per pack id, which is only known once verified.
-        let id = loaded.pack.header.id.clone();
-        let version = loaded.pack.header.version;
-        let high_water = ledger.high_water(&id);
-        if version < high_water {
-            let e = LoadError::Rollback {
-                version,
-                high_water,
-            };
-            return failure(e.code(), e.to_string());
-        }
-        ledger.raise_high_water(&id, version);
-        self.store.set_ledger(&ledger);
+        let header = &loaded.pack.header;
+        let high_water = match self.raise_high_water(&header.id, header.version) {
+            Ok(h) => h,
+            Err(e) => return failure(e.code(), e.to_string()),
+        };
         let info = to_js(&LoadedInfo {
             ok: true,
-            pack_id: &id,
-            version,
+            pack_id: &header.id,
+            version: header.version,
             key_id: &loaded.key_id,
-            high_water: ledger.high_water(&id),
+            high_water,
         });
         self.key_id = loaded.key_id;
         self.pack = Some(loaded.pack);
+        self.made.clear();
         info
     }
 
@@ -243,7 +352,8 @@ impl Engine {
     }
 
     /// Decides for `signals` at `now` (Unix seconds) with the stored ledger and the consent in
-    /// force. Returns the Decision with a fresh random `id`, or a failure.
+    /// force. Returns the Decision with a fresh `id` and `ok: true`, or a failure. Parts of
+    /// it are shared, frozen, between decisions (see `out`): copy before changing it.
     pub fn decide(&mut self, signals: JsValue, now: f64) -> JsValue {
         let Some(pack) = &self.pack else {
             return failure("no_pack", "no pack is loaded");
@@ -252,14 +362,15 @@ impl Engine {
             Ok(s) => s,
             Err(e) => return failure("bad_signals", e),
         };
-        let ledger = self.store.ledger();
-        let d = decide(pack, &signals, &ledger, &self.consent, secs(now));
-        let out = to_js(&d);
-        if out.is_object() {
-            let _ = js_sys::Reflect::set(&out, &"id".into(), &new_id().into());
-            let _ = js_sys::Reflect::set(&out, &"ok".into(), &true.into());
-        }
-        out
+        let d = decide(
+            pack,
+            &signals,
+            self.store.ledger(),
+            &self.consent,
+            secs(now),
+        );
+        let id = self.ids.next();
+        self.made.decision(&d, &id)
     }
 
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the
@@ -269,9 +380,9 @@ impl Engine {
             Ok(e) => e,
             Err(e) => return failure("bad_event", e),
         };
-        let mut ledger = self.store.ledger();
+        let mut ledger = self.store.ledger().clone();
         ledger.record(&event, secs(now));
-        self.store.set_ledger(&ledger);
+        self.store.set_ledger(ledger);
         to_js(&Done { ok: true })
     }
 

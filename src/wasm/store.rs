@@ -1,21 +1,60 @@
 //! Where the shopper's ledger and visitor id live: localStorage with storage consent, else
 //! memory for the page. Storage that throws, is full, wiped or edited by hand never breaks it.
+//!
+//! `decide` reads the ledger on every call, and must see what another tab, the page itself or a
+//! hand edit wrote since. The store keeps the ledger it last read or wrote together with the
+//! localStorage value it came from, as the JS string itself. A read asks localStorage for the
+//! current value and compares the two JS strings with `===`, in JS: an unchanged ledger costs
+//! one `getItem` and one comparison, with no copy into wasm memory, no decode and no clone. Only
+//! a value that differs is copied and decoded. So no `storage` event listener is needed, and
+//! writes a `storage` event would not report (same tab, same page) are seen as well.
+//!
+//! A ledger held in memory (no storage consent, a localStorage write that failed, or one not
+//! written yet: see [`Store::hold`]) is kept decoded: it is encoded only to be written or shown
+//! (`ledger_text`).
 
 use crate::ledger::Ledger;
 use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Keys xsell writes. Withdrawal deletes every one of them.
 pub const LEDGER_KEY: &str = "xsell.ledger";
 pub const VISITOR_KEY: &str = "xsell.vid";
 pub const KEYS: [&str; 2] = [LEDGER_KEY, VISITOR_KEY];
 
+#[wasm_bindgen]
+extern "C" {
+    /// A `Storage` seen through the two methods that take and return JS values: web-sys's own
+    /// `getItem` copies the value into a Rust `String`, which is what the comparison avoids.
+    type Raw;
+
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item(this: &Raw, key: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setItem)]
+    fn set_item(this: &Raw, key: &JsValue, value: &JsValue) -> Result<(), JsValue>;
+}
+
+fn raw(s: &web_sys::Storage) -> &Raw {
+    s.unchecked_ref()
+}
+
 /// A key-value store that prefers localStorage and falls back to memory.
 pub struct Store {
     persistent: bool,
+    /// `window.localStorage`, asked for once: an `Err` is why it is unavailable.
+    local: Option<Result<web_sys::Storage, String>>,
+    /// `LEDGER_KEY` as a JS string, made once.
+    ledger_key: JsValue,
+    /// Values other than the ledger kept in memory (no consent, or a failed write).
     memory: BTreeMap<String, String>,
-    /// The last stored ledger text read and its decoded form: decide and record read the store
-    /// on every call (another tab may have written it), but decode only text they have not seen.
-    decoded: Option<(String, Ledger)>,
+    /// The ledger kept in memory: without storage consent the only one; with it, one newer
+    /// than what localStorage has (its write failed, or is held back).
+    held: Option<Ledger>,
+    /// The localStorage value last read or written (a string, or null for nothing stored) and
+    /// the ledger it holds.
+    cached: Option<(JsValue, Ledger)>,
     /// Why the last persistent read or write failed, if it did (for the debug view).
     pub last_problem: Option<String>,
 }
@@ -29,12 +68,29 @@ fn local_storage() -> Result<web_sys::Storage, String> {
     }
 }
 
+/// A stored ledger, decoded. Out of line: a first visit has nothing to decode, and this code
+/// is then never compiled by the browser.
+#[inline(never)]
+fn decode(value: &JsValue) -> Result<Ledger, String> {
+    let text = value.as_string().unwrap_or_default();
+    Ledger::decode(&text).map_err(|e| format!("stored ledger reset: {e}"))
+}
+
+/// A ledger's stored form, as a JS string. Out of line, like [`decode`].
+#[inline(never)]
+fn encode(ledger: &Ledger) -> JsValue {
+    JsValue::from_str(&ledger.encode())
+}
+
 impl Store {
     pub fn new(persistent: bool) -> Store {
         Store {
             persistent,
+            local: None,
+            ledger_key: JsValue::from_str(LEDGER_KEY),
             memory: BTreeMap::new(),
-            decoded: None,
+            held: None,
+            cached: None,
             last_problem: None,
         }
     }
@@ -44,18 +100,19 @@ impl Store {
     }
 
     /// Switches between localStorage and memory. Turning persistence off (consent withdrawn)
-    /// deletes every key xsell stored; turning it on writes what memory holds for the page
-    /// only where the device has nothing stored under that key.
+    /// deletes every key xsell stored. Turning it on adopts what the device stored: the ledger
+    /// kept in memory for the page is dropped (its events are the caller's to replay with
+    /// `record`, in the session now in force), and the page's visitor id is written only where
+    /// the device has none.
     pub fn set_persistent(&mut self, on: bool) {
         if on == self.persistent {
             return;
         }
         if on {
             self.persistent = true;
-            let pending: Vec<(String, String)> =
-                std::mem::take(&mut self.memory).into_iter().collect();
-            // What the device already stored wins: it holds caps, cooldowns and the pack
-            // high-water mark from earlier visits, which this page's memory never saw.
+            self.held = None;
+            self.cached = None;
+            let pending = std::mem::take(&mut self.memory);
             for (k, v) in pending {
                 if self.get(&k).is_none() {
                     self.set(&k, &v);
@@ -74,12 +131,12 @@ impl Store {
             return Some(v.clone());
         }
         if self.persistent {
-            match local_storage().and_then(|s| {
-                s.get_item(key)
-                    .map_err(|_| "localStorage.getItem threw".to_string())
-            }) {
-                Ok(v) => return v,
-                Err(e) => self.last_problem = Some(e),
+            match self.local.get_or_insert_with(local_storage) {
+                Ok(s) => match s.get_item(key) {
+                    Ok(v) => return v,
+                    Err(_) => self.last_problem = Some("localStorage.getItem threw".into()),
+                },
+                Err(e) => self.last_problem = Some(e.clone()),
             }
         }
         None
@@ -88,24 +145,29 @@ impl Store {
     /// Writes to localStorage; if that throws (full, blocked), keeps the value in memory.
     pub fn set(&mut self, key: &str, value: &str) {
         if self.persistent {
-            match local_storage().and_then(|s| {
-                s.set_item(key, value)
-                    .map_err(|_| "localStorage.setItem threw (full or blocked)".to_string())
-            }) {
-                Ok(()) => {
-                    self.memory.remove(key);
-                    return;
+            match self.local.get_or_insert_with(local_storage) {
+                Ok(s) => {
+                    if s.set_item(key, value).is_ok() {
+                        self.memory.remove(key);
+                        return;
+                    }
+                    self.last_problem = Some("localStorage.setItem threw (full or blocked)".into());
                 }
-                Err(e) => self.last_problem = Some(e),
+                Err(e) => self.last_problem = Some(e.clone()),
             }
         }
         self.memory.insert(key.to_owned(), value.to_owned());
     }
 
     pub fn remove(&mut self, key: &str) {
+        if key == LEDGER_KEY {
+            self.held = None;
+            self.cached = None;
+        }
         self.memory.remove(key);
-        if let Ok(s) = local_storage() {
-            // Best effort: a store that throws here has nothing of ours we can delete.
+        // Best effort, and even without storage consent (withdrawal, `forget`): a store that
+        // throws here has nothing of ours we can delete.
+        if let Ok(s) = self.local.get_or_insert_with(local_storage) {
             let _ = s.remove_item(key);
         }
     }
@@ -119,30 +181,74 @@ impl Store {
 
     /// The stored ledger; a missing one is empty, a corrupt or hand-edited one is deleted and
     /// replaced by an empty ledger (the caps it held are forgotten, never trusted).
-    pub fn ledger(&mut self) -> Ledger {
-        match self.get(LEDGER_KEY) {
-            None => Ledger::default(),
-            Some(text) => match self.decoded.as_ref().filter(|(t, _)| *t == text) {
-                Some((_, l)) => l.clone(),
-                None => match Ledger::decode(&text) {
-                    Ok(l) => {
-                        self.decoded = Some((text, l.clone()));
-                        l
-                    }
-                    Err(e) => {
-                        self.last_problem = Some(format!("stored ledger reset: {e}"));
-                        self.remove(LEDGER_KEY);
-                        Ledger::default()
-                    }
-                },
-            },
+    pub fn ledger(&mut self) -> &Ledger {
+        if !self.persistent || self.held.is_some() {
+            return self.held.get_or_insert_with(Ledger::default);
+        }
+        let value = match self.local.get_or_insert_with(local_storage) {
+            Ok(s) => raw(s).get_item(&self.ledger_key).unwrap_or_else(|_| {
+                self.last_problem = Some("localStorage.getItem threw".into());
+                JsValue::NULL
+            }),
+            Err(e) => {
+                self.last_problem = Some(e.clone());
+                JsValue::NULL
+            }
+        };
+        let fresh = matches!(&self.cached, Some((was, _)) if *was == value);
+        if !fresh {
+            let ledger = if value.is_string() {
+                decode(&value).unwrap_or_else(|e| {
+                    self.remove(LEDGER_KEY);
+                    self.last_problem = Some(e);
+                    Ledger::default()
+                })
+            } else {
+                Ledger::default()
+            };
+            // A corrupt value that could not be deleted stays the key: it is not decoded again.
+            self.cached = Some((value, ledger));
+        }
+        &self
+            .cached
+            .get_or_insert_with(|| (JsValue::NULL, Ledger::default()))
+            .1
+    }
+
+    /// Keeps `ledger` in memory until the next write or [`Store::flush`]: reads see it at once,
+    /// localStorage gets it later. For a change that can wait (a raised high-water mark), so
+    /// that encoding and writing it is not in the way of the first card.
+    pub fn hold(&mut self, ledger: Ledger) {
+        self.held = Some(ledger);
+    }
+
+    /// Writes a held ledger to localStorage (with storage consent).
+    pub fn flush(&mut self) {
+        if self.persistent {
+            if let Some(l) = self.held.take() {
+                self.set_ledger(l);
+            }
         }
     }
 
-    pub fn set_ledger(&mut self, ledger: &Ledger) {
-        let text = ledger.encode();
-        self.set(LEDGER_KEY, &text);
-        self.decoded = Some((text, ledger.clone()));
+    /// Stores `ledger`: in localStorage with storage consent (kept in memory if that throws),
+    /// else in memory.
+    pub fn set_ledger(&mut self, ledger: Ledger) {
+        if self.persistent {
+            match self.local.get_or_insert_with(local_storage) {
+                Ok(s) => {
+                    let value = encode(&ledger);
+                    if raw(s).set_item(&self.ledger_key, &value).is_ok() {
+                        self.held = None;
+                        self.cached = Some((value, ledger));
+                        return;
+                    }
+                    self.last_problem = Some("localStorage.setItem threw (full or blocked)".into());
+                }
+                Err(e) => self.last_problem = Some(e.clone()),
+            }
+        }
+        self.held = Some(ledger);
     }
 
     /// The visitor id, created (from `new_id`) and stored on first use.
