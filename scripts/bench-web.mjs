@@ -407,16 +407,30 @@ async function benchStartup(browser, base, enginePage) {
   const inst = [];
   for (let i = 0; i < N.instrumented; i++) inst.push(await startupLoad(browser, base, 'startup-instrumented.html'));
   const phase = (r) => {
-    const call = (k) => r.calls.find((c) => c[0] === k);
-    const w = r.wasm[0], load = call('load'), dec = call('decide'), cons = call('setConsent');
+    // The loader compiles the module itself (compileStreaming) from its first statement and
+    // instantiates it once the glue is imported; an older loader let the glue do both at once
+    // (instantiateStreaming). Engine calls in order: setConsent, load, then, when the pack's
+    // regional default grants storage, consentDefault and a second setConsent (the store
+    // switches to localStorage in place), then decide.
+    const calls = (k) => r.calls.filter((c) => c[0] === k);
+    const wasm = (k) => r.wasm.find((c) => c[0] === k);
+    const compile = wasm('compileStreaming') || wasm('compile') || wasm('instantiateStreaming') || r.wasm[0];
+    const inst = wasm('instantiate') && compile && wasm('instantiate') !== compile ? wasm('instantiate') : null;
+    const ready = inst || compile;
+    const [cons] = calls('setConsent'), [load] = calls('load'), [dec] = calls('decide');
+    const between = load && dec ? r.calls.filter((c) => c[1] >= load[2] && c[2] <= dec[1]) : [];
+    const sum = (cs) => cs.reduce((a, c) => a + c[2] - c[1], 0);
     const ph = {
       total: r.card - r.start,
-      'start -> wasm instantiate called (glue import, fetch handoff)': w ? w[1] - r.start : NaN,
-      'wasm compile + instantiate (streaming)': w ? w[2] - w[1] : NaN,
-      'instantiate done -> Engine.load called': w && cons ? cons[1] - w[2] : NaN,
+      'start -> wasm compile called (loader evaluation)': compile ? compile[1] - r.start : NaN,
+      'wasm compile (streaming; lazy: function bodies compile on first call)': compile ? compile[2] - compile[1] : NaN,
+      'compile done -> instantiate called (glue import)': inst ? inst[1] - compile[2] : NaN,
+      'wasm instantiate': inst ? inst[2] - inst[1] : NaN,
+      'instantiate done -> first Engine call (pack bytes, new Engine)': ready && cons ? cons[1] - ready[2] : NaN,
       'Engine.setConsent': cons ? cons[2] - cons[1] : NaN,
       'Engine.load (Ed25519 verify + pack parse/compile)': load ? load[2] - load[1] : NaN,
-      'Engine.load done -> Engine.decide called': load && dec ? dec[1] - load[2] : NaN,
+      'Engine calls between load and decide (consentDefault, setConsent switching to localStorage)': load && dec ? sum(between) : NaN,
+      'Engine.load done -> Engine.decide called, outside those calls': load && dec ? dec[1] - load[2] - sum(between) : NaN,
       'Engine.decide (first call)': dec ? dec[2] - dec[1] : NaN,
       'decide done -> card in DOM (render in JS)': dec ? r.card - dec[2] : NaN,
     };

@@ -30,7 +30,7 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 use xsell::envelope::sign;
 use xsell::pack::time::parse_rfc3339;
 use xsell::wasm::{Engine, LEDGER_KEY, VISITOR_KEY};
-use xsell::{Ledger, SecretKey};
+use xsell::{Event, EventKind, Ledger, SecretKey};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -398,6 +398,170 @@ fn ledger_persists_across_engines_with_storage_consent() {
         .any(|t| t["reason"] == json!("cap_reached"));
     assert!(!capped, "cap reached with an empty ledger: {control}");
     assert!(Ledger::decode(&stored).is_ok(), "stored ledger: {stored}");
+    fresh_storage();
+}
+
+/// The stored ledger, decoded (empty if nothing is stored).
+fn stored_ledger() -> Ledger {
+    storage()
+        .get_item(LEDGER_KEY)
+        .expect("getItem")
+        .map(|t| Ledger::decode(&t).expect("stored ledger decodes"))
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn another_engines_records_count_at_once() {
+    // Two engines with storage consent on one device (two tabs, or two scripts on one page):
+    // what one records reaches the other's next decision without a reload or an event.
+    fresh_storage();
+    let mut control = Value::Null;
+    assert_capped_case(|case, inputs| {
+        let mut reader = engine_with(&inputs.consent);
+        control = decide(&mut reader, case, inputs);
+        let mut writer = engine_with(&inputs.consent);
+        replay(&mut writer, inputs, 0..inputs.ledger.len())?;
+        Ok(decide(&mut reader, case, inputs))
+    });
+    assert_decision(&control, "control");
+    assert!(
+        !json!(control["trace"]).to_string().contains("cap_reached"),
+        "cap reached with an empty ledger: {control}"
+    );
+    fresh_storage();
+}
+
+#[wasm_bindgen_test]
+fn storage_consent_switches_the_store_in_place() {
+    fresh_storage();
+    // An earlier page stored history for the demo pack.
+    let earlier = json!({"kind": "dismissed", "offer": "white-glove-setup", "placement": "product", "session": "s0"});
+    {
+        let mut e = engine_with(&consent(true, false));
+        assert_eq!(
+            json(&e.record(js(&earlier), (now() - 60) as f64)),
+            json!({"ok": true})
+        );
+    }
+    let stored = storage().get_item(LEDGER_KEY).unwrap().expect("stored");
+    // This page starts without consent: the pack loads, events stay in memory.
+    let mut e = engine_with(&consent(false, false));
+    assert!(!e.persistent());
+    let ev = json!({"kind": "shown", "offer": "frame-alignment", "placement": "product", "session": "s1"});
+    assert_eq!(json(&e.record(js(&ev), now() as f64)), json!({"ok": true}));
+    assert_eq!(
+        storage().get_item(LEDGER_KEY).unwrap(),
+        Some(stored.clone())
+    );
+    // Storage consent: the same engine and pack, now on the device's ledger. The page's
+    // memory-only events are dropped (the loader replays them).
+    let c = json(&e.set_consent(js(&consent(true, false))));
+    assert_eq!(c["storage"], json!(true), "{c}");
+    assert!(e.persistent() && e.ready());
+    assert_eq!(e.ledger_text(), stored, "not the device's ledger");
+    let d = json(&e.decide(js(&product_signals()), now() as f64));
+    assert_decision(&d, "after the switch");
+    assert_ne!(
+        d["offer"]["id"],
+        json!("white-glove-setup"),
+        "the stored dismissal was not used: {d}"
+    );
+    assert_eq!(json(&e.record(js(&ev), now() as f64)), json!({"ok": true}));
+    let after = stored_ledger();
+    assert!(after
+        .offer("white-glove-setup")
+        .is_some_and(|o| o.dismissed_at.is_some()));
+    assert!(after
+        .offer("frame-alignment")
+        .is_some_and(|o| o.shown.len() == 1));
+    fresh_storage();
+
+    // A pack older than one the device has seen is refused when the switch reveals it.
+    {
+        let mut e = Engine::new();
+        let _ = e.set_consent(js(&consent(true, false)));
+        let v5 = demo_with(json!({"version": 5}));
+        assert_eq!(json(&e.load(&v5, js(&load_args(now()))))["ok"], json!(true));
+    }
+    let mut e = engine_with(&consent(false, false));
+    assert!(
+        e.ready(),
+        "v3 loads without consent: the mark cannot be read"
+    );
+    assert_failure(
+        &e.set_consent(js(&consent(true, false))),
+        "rollback",
+        "storage consent after loading v3, device saw v5",
+    );
+    assert!(!e.ready(), "the rolled-back pack is still in use");
+    assert_failure(
+        &e.decide(js(&product_signals()), now() as f64),
+        "no_pack",
+        "decide after the rollback",
+    );
+    fresh_storage();
+}
+
+#[wasm_bindgen_test]
+fn high_water_mark_is_written_after_the_first_cards() {
+    fresh_storage();
+    let mut e = engine_with(&consent(true, false));
+    // Held back by load (reads already see it), written by flush.
+    assert_eq!(storage().get_item(LEDGER_KEY).unwrap(), None);
+    assert_decision(
+        &json(&e.decide(js(&product_signals()), now() as f64)),
+        "held",
+    );
+    e.flush();
+    assert_eq!(stored_ledger().high_water("xsell-demo"), 3);
+    fresh_storage();
+    // Or by the next record, or when the engine is dropped.
+    let mut e = engine_with(&consent(true, false));
+    let ev = json!({"kind": "shown", "offer": "frame-alignment", "placement": "product", "session": "s1"});
+    assert_eq!(json(&e.record(js(&ev), now() as f64)), json!({"ok": true}));
+    assert_eq!(stored_ledger().high_water("xsell-demo"), 3);
+    fresh_storage();
+    drop(engine_with(&consent(true, false)));
+    assert_eq!(stored_ledger().high_water("xsell-demo"), 3);
+    fresh_storage();
+    // What another tab stores meanwhile is kept, and the mark added to it.
+    let mut e = engine_with(&consent(true, false));
+    let mut other = Ledger::default();
+    let shown = Event::new(EventKind::Shown, "frame-alignment", "product", Some("s9"));
+    other.record(&shown, now());
+    storage().set_item(LEDGER_KEY, &other.encode()).unwrap();
+    e.flush();
+    let after = stored_ledger();
+    assert_eq!(after.high_water("xsell-demo"), 3);
+    assert!(
+        after.offer("frame-alignment").is_some(),
+        "the other tab's record was lost"
+    );
+    fresh_storage();
+}
+
+#[wasm_bindgen_test]
+fn repeated_decisions_share_frozen_parts() {
+    fresh_storage();
+    let mut e = engine_with(&consent(false, false));
+    let signals = js(&product_signals());
+    let (a, b) = (
+        e.decide(signals.clone(), now() as f64),
+        e.decide(signals, now() as f64),
+    );
+    let (ja, jb) = (json(&a), json(&b));
+    assert_decision(&ja, "first");
+    assert_decision(&jb, "second");
+    assert_ne!(ja["id"], jb["id"], "two decisions, one id");
+    assert_eq!(stable(ja), stable(jb));
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).expect("field");
+    let frozen = |v: &JsValue| js_sys::Object::is_frozen(v.unchecked_ref::<js_sys::Object>());
+    // The decision itself is new each time; the card inside it is the same frozen object.
+    assert!(!frozen(&a) && !frozen(&b));
+    let (oa, ob) = (get(&a, "offer"), get(&b, "offer"));
+    assert!(oa.is_object() && frozen(&oa) && frozen(&get(&oa, "price")));
+    assert!(js_sys::Object::is(&oa, &ob), "the card was made twice");
+    assert!(frozen(&get(&oa, "items")) && frozen(&get(&a, "trace")) && frozen(&get(&a, "matched")));
     fresh_storage();
 }
 

@@ -5,7 +5,7 @@ import * as M from '/xsell/xsell_core.js';
 
 const B = window.__bench;
 const P = M.Engine.prototype;
-for (const k of ['setConsent', 'load', 'decide', 'record']) {
+for (const k of ['setConsent', 'load', 'consentDefault', 'decide', 'record', 'flush']) {
   const f = P[k];
   if (typeof f != 'function') continue;
   P[k] = function (...a) {

@@ -396,10 +396,9 @@ fn sort_by_key(v: &mut [(&str, Node<'_>)]) {
 
 /// Sorts `v` by `less`, not stably: a heapsort (an insertion sort up to 16 elements), O(n log n)
 /// at worst like the standard library's unstable sort (so an object with many keys still costs
-/// one sort), and a few hundred bytes of wasm per element type where an instantiation of that
-/// sort is about 4 KB. What it sorts here (an object's members, a decision's candidates) is
-/// small.
-pub(crate) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+/// one sort), and a few hundred bytes of wasm where an instantiation of that sort is about 4 KB.
+/// Objects are small: mostly it is the insertion sort.
+fn heapsort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     let n = v.len();
     if n <= 16 {
         // Insertion sort: faster on a few elements, as the standard library's sort does too.

@@ -113,10 +113,40 @@ impl CandidateIndex {
                 }
             }
         }
-        // The lists are each sorted already; a heapsort rather than `sort_unstable` (wasm size).
-        if let Some(appended) = out.get_mut(start..) {
-            crate::json::heapsort(appended, |a, b| a < b);
+        sort_and_dedup(out, start);
+    }
+}
+
+/// Sorts `out[start..]` and drops its repeats, through a bitset over the range of the values:
+/// no sort in the wasm (an instantiation of the standard library's is about 4 KB), and linear
+/// time in the candidates plus one bit per offer index in their range.
+fn sort_and_dedup(out: &mut Vec<u32>, start: usize) {
+    let Some(appended) = out.get(start..).filter(|a| a.len() > 1) else {
+        return;
+    };
+    let lo = appended.iter().copied().min().unwrap_or(0);
+    let hi = appended.iter().copied().max().unwrap_or(0);
+    let words = ((hi - lo) / 64) as usize + 1;
+    // On the stack for a range of up to 512 offers (a decision allocates nothing more).
+    let (mut small, mut large) = ([0u64; 8], Vec::new());
+    let bits: &mut [u64] = match small.get_mut(..words) {
+        Some(bits) => bits,
+        None => {
+            large.resize(words, 0);
+            &mut large
         }
-        out.dedup();
+    };
+    for &x in appended {
+        if let Some(word) = bits.get_mut(((x - lo) / 64) as usize) {
+            *word |= 1 << ((x - lo) % 64);
+        }
+    }
+    out.truncate(start);
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            out.push(lo + 64 * w as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
     }
 }

@@ -5,6 +5,11 @@
 //! cross the boundary as objects, never as JSON text per call). Nothing
 //! here throws into JS: every entry point returns a value, and failures are
 //! `{ ok: false, code, message }` objects the loader turns into `xsell:error`.
+//!
+//! `decide` is called often (every slot, every context change), so its boundary is kept cheap:
+//! the stored ledger is re-read only when localStorage holds a different value (`store`), the
+//! decision's strings and repeated parts are made once and shared frozen (`out`), and decision
+//! ids come from a per-engine seed (`Ids`) rather than one `crypto.getRandomValues` each.
 
 mod out;
 mod store;
@@ -226,6 +231,8 @@ impl Engine {
         };
         let was = self.store.persistent();
         self.consent = c;
+        // Kept decision parts may hold personal text (a because sentence): not past a change.
+        self.made.clear();
         self.store.set_persistent(c.effective().storage);
         if self.store.persistent() && !was {
             if let Some(pack) = &self.pack {
@@ -252,10 +259,8 @@ impl Engine {
             });
         }
         if version > high_water {
-            let mut ledger = ledger.clone();
-            ledger.raise_high_water(id, version);
             // Written with the next record, `flush` or drop: not in the way of the first card.
-            self.store.hold(ledger);
+            self.store.raise_later(id, version);
         }
         Ok(version)
     }
@@ -413,6 +418,7 @@ impl Engine {
     /// Deletes every key xsell stored (consent withdrawn).
     pub fn forget(&mut self) {
         self.store.clear();
+        self.made.clear();
     }
 
     /// The keys xsell may write to localStorage.

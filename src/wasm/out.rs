@@ -8,12 +8,12 @@
 //! * **Objects are made once.** The card (`OfferView`, with its prices, items and bundle tiers:
 //!   most of a decision's objects) stays the same as long as the winner, its because sentence
 //!   and its eligible tiers do; so do `matched`, `trace` and `pack` for the same shopper.
-//!   [`Made`] keeps the last `OfferView` per offer id, the last few `matched` and `trace`
-//!   lists and the pack's `{ id, version }`, each with the JS value made from it, frozen
-//!   (`Object.freeze`, every level), and hands that value out again while the new one is equal
-//!   (by content) to the kept one. Only the decision's own object, with its new `id`, is made
-//!   every time. Callers that pass a decision on to code that may change it copy it first (the
-//!   loader does, for its events).
+//!   [`Made`] keeps the last few `OfferView`s, `matched` and `trace` lists, and the pack's
+//!   `{ id, version }`, each with the JS value made from it, frozen (`Object.freeze`, every
+//!   level), and hands that value out again while the new one is equal (by content) to the
+//!   kept one. Only the decision's own object, with its new `id`, is made every time. Callers
+//!   that pass a decision on to code that may change it copy it first (the loader does, for
+//!   its events).
 //!
 //! Otherwise the object is the Decision JSON of docs/decision.md (the same fields, names and
 //! omissions as `Decision`'s own `Serialize`), plus `id` and `ok: true`.
@@ -78,26 +78,23 @@ impl Hasher for Fnv {
     }
 }
 
-/// Offers kept at most; past this the cache starts afresh.
-const MAX_OFFERS: usize = 256;
-/// `matched` and `trace` lists kept at most, each (the oldest goes first).
-const MAX_LISTS: usize = 32;
+/// Offers, `matched` lists and `trace` lists kept at most, each (the oldest goes first).
+const MAX_KEPT: usize = 32;
 
 /// Everything an engine keeps to build decisions: JS strings, frozen offer objects, `matched`
 /// and `trace` lists, and the `pack` object. Cleared when a pack is loaded.
 #[derive(Default)]
 pub struct Made {
     strings: RefCell<Strings>,
-    /// Per offer id: the `OfferView` and the frozen object made from it.
-    offers: HashMap<String, (OfferView<'static>, JsValue)>,
-    matched: Kept<Text<'static>>,
-    trace: Kept<TraceEntry<'static>>,
+    offers: Kept<OfferView<'static>>,
+    matched: Kept<Vec<Text<'static>>>,
+    trace: Kept<Vec<TraceEntry<'static>>>,
     /// `{ id, version }` of the loaded pack, frozen.
     pack: Option<JsValue>,
 }
 
-/// Lists and the frozen JS arrays made from them, newest last.
-struct Kept<T>(Vec<(Vec<T>, JsValue)>);
+/// Values and the frozen JS values made from them, newest last.
+struct Kept<T>(Vec<(T, JsValue)>);
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {
@@ -105,46 +102,63 @@ impl<T> Default for Kept<T> {
     }
 }
 
+impl<T> Kept<T> {
+    /// The JS value kept for a value `same` accepts.
+    fn find(&self, same: impl Fn(&T) -> bool) -> Option<JsValue> {
+        self.0
+            .iter()
+            .find(|(k, _)| same(k))
+            .map(|(_, js)| js.clone())
+    }
+
+    fn keep(&mut self, v: T, js: &JsValue) {
+        if self.0.len() >= MAX_KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((v, js.clone()));
+    }
+}
+
 impl Made {
     /// Forgets everything (a new pack has other texts).
     pub fn clear(&mut self) {
         self.strings.borrow_mut().made.clear();
-        self.offers.clear();
+        self.offers.0.clear();
         self.matched.0.clear();
         self.trace.0.clear();
         self.pack = None;
     }
 
-    /// The JS object for `v`: the kept one while `v` is equal to what it was made from.
+    /// The JS object for the card `v`. (Kept values outlive `v`'s borrows: they are compared
+    /// as the shorter-lived type.)
     fn offer(&mut self, v: &OfferView<'_>) -> JsValue {
-        if let Some((was, js)) = self.offers.get(v.id.as_ref()) {
-            let was: &OfferView<'_> = was;
-            if was == v {
-                return js.clone();
-            }
+        if let Some(js) = self.offers.find(|k| {
+            let k: &OfferView<'_> = k;
+            k == v
+        }) {
+            return js;
         }
         let js = frozen(&W(v, &self.strings));
-        if self.offers.len() >= MAX_OFFERS {
-            self.offers.clear();
-        }
-        self.offers
-            .insert(v.id.to_string(), (v.clone().into_owned(), js.clone()));
+        self.offers.keep(v.clone().into_owned(), &js);
         js
     }
 
     /// The JS array for `matched`.
     fn matched(&mut self, v: &[Text<'_>]) -> JsValue {
-        if let Some(js) = find(&self.matched, v) {
+        if let Some(js) = self.matched.find(|k| k.as_slice() == v) {
             return js;
         }
         let js = frozen(&W(v, &self.strings));
-        keep(&mut self.matched, v.iter().cloned().map(own).collect(), &js);
+        self.matched.keep(v.iter().cloned().map(own).collect(), &js);
         js
     }
 
     /// The JS array for `trace`.
     fn trace(&mut self, v: &[TraceEntry<'_>]) -> JsValue {
-        if let Some(js) = find(&self.trace, v) {
+        if let Some(js) = self.trace.find(|k| {
+            let k: &[TraceEntry<'_>] = k;
+            k == v
+        }) {
             return js;
         }
         let js = frozen(&W(v, &self.strings));
@@ -153,7 +167,7 @@ impl Made {
             reason: t.reason,
             detail: own(t.detail.clone()),
         });
-        keep(&mut self.trace, owned.collect(), &js);
+        self.trace.keep(owned.collect(), &js);
         js
     }
 
@@ -180,22 +194,6 @@ impl Made {
         };
         super::to_js(&out)
     }
-}
-
-/// The kept array for a list equal to `v` (kept lists outlive `v`'s borrows: the kept ones
-/// are compared as the shorter-lived type).
-fn find<T: PartialEq>(kept: &Kept<T>, v: &[T]) -> Option<JsValue> {
-    kept.0
-        .iter()
-        .find(|(k, _)| k.as_slice() == v)
-        .map(|(_, js)| js.clone())
-}
-
-fn keep<T>(kept: &mut Kept<T>, v: Vec<T>, js: &JsValue) {
-    if kept.0.len() >= MAX_LISTS {
-        kept.0.remove(0);
-    }
-    kept.0.push((v, js.clone()));
 }
 
 /// `v` as a JS value, frozen.

@@ -9,9 +9,8 @@
 //! a value that differs is copied and decoded. So no `storage` event listener is needed, and
 //! writes a `storage` event would not report (same tab, same page) are seen as well.
 //!
-//! A ledger held in memory (no storage consent, a localStorage write that failed, or one not
-//! written yet: see [`Store::hold`]) is kept decoded: it is encoded only to be written or shown
-//! (`ledger_text`).
+//! A ledger held in memory (no storage consent, or a localStorage write that failed) is kept
+//! decoded: it is encoded only to be written or shown (`ledger_text`).
 
 use crate::ledger::Ledger;
 use std::collections::BTreeMap;
@@ -49,12 +48,15 @@ pub struct Store {
     ledger_key: JsValue,
     /// Values other than the ledger kept in memory (no consent, or a failed write).
     memory: BTreeMap<String, String>,
-    /// The ledger kept in memory: without storage consent the only one; with it, one newer
-    /// than what localStorage has (its write failed, or is held back).
+    /// The ledger kept in memory: without storage consent the only one; with it, one whose
+    /// localStorage write failed (full or blocked), newer than what localStorage still has.
     held: Option<Ledger>,
     /// The localStorage value last read or written (a string, or null for nothing stored) and
-    /// the ledger it holds.
+    /// the ledger it holds, with `marks` applied.
     cached: Option<(JsValue, Ledger)>,
+    /// High-water marks raised but not written yet (pack id, version): applied to every ledger
+    /// read from localStorage until a write carries them (see [`Store::raise_later`]).
+    marks: Vec<(String, u64)>,
     /// Why the last persistent read or write failed, if it did (for the debug view).
     pub last_problem: Option<String>,
 }
@@ -91,6 +93,7 @@ impl Store {
             memory: BTreeMap::new(),
             held: None,
             cached: None,
+            marks: Vec::new(),
             last_problem: None,
         }
     }
@@ -112,6 +115,7 @@ impl Store {
             self.persistent = true;
             self.held = None;
             self.cached = None;
+            self.marks.clear();
             let pending = std::mem::take(&mut self.memory);
             for (k, v) in pending {
                 if self.get(&k).is_none() {
@@ -163,6 +167,7 @@ impl Store {
         if key == LEDGER_KEY {
             self.held = None;
             self.cached = None;
+            self.marks.clear();
         }
         self.memory.remove(key);
         // Best effort, and even without storage consent (withdrawal, `forget`): a store that
@@ -197,15 +202,20 @@ impl Store {
         };
         let fresh = matches!(&self.cached, Some((was, _)) if *was == value);
         if !fresh {
-            let ledger = if value.is_string() {
+            let mut ledger = if value.is_string() {
                 decode(&value).unwrap_or_else(|e| {
+                    let marks = std::mem::take(&mut self.marks);
                     self.remove(LEDGER_KEY);
+                    self.marks = marks;
                     self.last_problem = Some(e);
                     Ledger::default()
                 })
             } else {
                 Ledger::default()
             };
+            for (id, version) in &self.marks {
+                ledger.raise_high_water(id, *version);
+            }
             // A corrupt value that could not be deleted stays the key: it is not decoded again.
             self.cached = Some((value, ledger));
         }
@@ -215,19 +225,28 @@ impl Store {
             .1
     }
 
-    /// Keeps `ledger` in memory until the next write or [`Store::flush`]: reads see it at once,
-    /// localStorage gets it later. For a change that can wait (a raised high-water mark), so
-    /// that encoding and writing it is not in the way of the first card.
-    pub fn hold(&mut self, ledger: Ledger) {
-        self.held = Some(ledger);
+    /// Raises the high-water mark of pack `id` to `version` in the stored ledger, writing it
+    /// later: at the next write or [`Store::flush`], so that encoding and writing it is not in
+    /// the way of the first card. Until then every read applies it, to whatever another tab
+    /// may have stored meanwhile.
+    pub fn raise_later(&mut self, id: &str, version: u64) {
+        if self.held.is_some() || !self.persistent {
+            let held = self.held.get_or_insert_with(Ledger::default);
+            held.raise_high_water(id, version);
+            return;
+        }
+        if let Some((_, l)) = &mut self.cached {
+            l.raise_high_water(id, version);
+        }
+        self.marks.push((id.to_owned(), version));
     }
 
-    /// Writes a held ledger to localStorage (with storage consent).
+    /// Writes what is held back (raised marks, or a ledger whose write failed) to localStorage,
+    /// with storage consent.
     pub fn flush(&mut self) {
-        if self.persistent {
-            if let Some(l) = self.held.take() {
-                self.set_ledger(l);
-            }
+        if self.persistent && (self.held.is_some() || !self.marks.is_empty()) {
+            let ledger = self.ledger().clone();
+            self.set_ledger(ledger);
         }
     }
 
@@ -240,6 +259,7 @@ impl Store {
                     let value = encode(&ledger);
                     if raw(s).set_item(&self.ledger_key, &value).is_ok() {
                         self.held = None;
+                        self.marks.clear();
                         self.cached = Some((value, ledger));
                         return;
                     }
@@ -249,6 +269,7 @@ impl Store {
             }
         }
         self.held = Some(ledger);
+        self.marks.clear();
     }
 
     /// The visitor id, created (from `new_id`) and stored on first use.
