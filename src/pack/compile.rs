@@ -625,7 +625,7 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
             "invalid header",
         )));
     };
-    let index = CandidateIndex::build(&offers, &products, &compat, placements.len());
+    let index = CandidateIndex::build(&offers, &compat, placements.len());
     Ok(Pack {
         header,
         products,

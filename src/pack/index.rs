@@ -12,8 +12,11 @@ pub struct CandidateIndex {
 #[derive(Debug, Clone, Default)]
 struct PlacementIndex {
     any: Vec<u32>,
-    /// By sku (not product index: one map type for the three keys, wasm size).
-    by_sku: FastMap<String, Vec<u32>>,
+    /// Offers filed by sku, by product index: product `p`'s are
+    /// `sku_offers[sku_start[p]..sku_start[p + 1]]` (in pack order), with no hashing to look
+    /// them up and no map type of their own in the wasm. Both empty if no offer is filed by sku.
+    sku_start: Vec<u32>,
+    sku_offers: Vec<u32>,
     by_category: FastMap<String, Vec<u32>>,
     by_tag: FastMap<String, Vec<u32>>,
 }
@@ -54,27 +57,23 @@ pub(super) fn push_keyed(map: &mut FastMap<String, Vec<u32>>, key: &str, oi: u32
 }
 
 impl CandidateIndex {
-    pub fn build(
-        offers: &[Offer],
-        products: &[Product],
-        compat: &[Option<super::Compat>],
-        placements: usize,
-    ) -> Self {
-        let sku = |i: &u32| products.get(*i as usize).map_or("", |p| p.sku.as_str());
+    pub fn build(offers: &[Offer], compat: &[Option<super::Compat>], placements: usize) -> Self {
         let mut per_placement = vec![PlacementIndex::default(); placements];
+        // (product, offer) pairs filed by sku, per placement, in pack order.
+        let mut by_sku: Vec<Vec<(u32, u32)>> = vec![Vec::new(); placements];
         for (oi, offer) in offers.iter().enumerate() {
             let oi = u32::try_from(oi).unwrap_or(u32::MAX);
             let keys = keys_of(compat, offer);
-            for (pi, idx) in per_placement.iter_mut().enumerate() {
+            for (pi, (idx, skus)) in per_placement.iter_mut().zip(&mut by_sku).enumerate() {
                 if offer.placements & (1u64 << pi) == 0 {
                     continue;
                 }
                 match &keys {
                     Keys::Any => idx.any.push(oi),
-                    Keys::Sku(s) => push_keyed(&mut idx.by_sku, sku(s), oi),
+                    Keys::Sku(s) => skus.push((*s, oi)),
                     Keys::Selector(sel) => {
                         for s in &sel.skus {
-                            push_keyed(&mut idx.by_sku, sku(s), oi);
+                            skus.push((*s, oi));
                         }
                         for c in &sel.categories {
                             push_keyed(&mut idx.by_category, c, oi);
@@ -85,6 +84,10 @@ impl CandidateIndex {
                     }
                 }
             }
+        }
+        // `compat` has one entry per product.
+        for (idx, skus) in per_placement.iter_mut().zip(&by_sku) {
+            idx.file_by_product(skus, compat.len());
         }
         CandidateIndex { per_placement }
     }
@@ -101,9 +104,7 @@ impl CandidateIndex {
             let Some(p): Option<&Product> = pack.products.get(a as usize) else {
                 continue;
             };
-            if let Some(v) = idx.by_sku.get(&p.sku) {
-                out.extend_from_slice(v);
-            }
+            out.extend_from_slice(idx.by_product(a));
             if let Some(v) = idx.by_category.get(&p.category) {
                 out.extend_from_slice(v);
             }
@@ -114,6 +115,47 @@ impl CandidateIndex {
             }
         }
         sort_and_dedup(out, start);
+    }
+}
+
+impl PlacementIndex {
+    /// Lays out (product, offer) pairs as one list per product (a counting sort: stable, so
+    /// each product's offers stay in pack order).
+    fn file_by_product(&mut self, pairs: &[(u32, u32)], products: usize) {
+        if pairs.is_empty() {
+            return;
+        }
+        let mut start = vec![0u32; products + 1];
+        for &(p, _) in pairs {
+            if let Some(n) = start.get_mut(p as usize + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..start.len() {
+            let before = start.get(i - 1).copied().unwrap_or(0);
+            if let Some(n) = start.get_mut(i) {
+                *n += before;
+            }
+        }
+        let mut next = start.clone();
+        let mut offers = vec![0u32; pairs.len()];
+        for &(p, oi) in pairs {
+            if let Some(at) = next.get_mut(p as usize) {
+                if let Some(slot) = offers.get_mut(*at as usize) {
+                    *slot = oi;
+                }
+                *at += 1;
+            }
+        }
+        self.sku_start = start;
+        self.sku_offers = offers;
+    }
+
+    /// The offers filed under product `p`'s sku.
+    fn by_product(&self, p: u32) -> &[u32] {
+        let at = |i: usize| self.sku_start.get(i).map_or(0, |&n| n as usize);
+        let p = p as usize;
+        self.sku_offers.get(at(p)..at(p + 1)).unwrap_or_default()
     }
 }
 

@@ -163,8 +163,56 @@ impl Ids {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&a.to_be_bytes());
         bytes[8..].copy_from_slice(&b.to_be_bytes());
-        JsValue::from_str(std::str::from_utf8(&hex(bytes)).unwrap_or_default())
+        let h = hex(bytes);
+        from_char_codes(
+            h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13],
+            h[14], h[15], h[16], h[17], h[18], h[19], h[20], h[21], h[22], h[23], h[24], h[25],
+            h[26], h[27], h[28], h[29], h[30], h[31],
+        )
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `String.fromCharCode` with an id's 32 ASCII digits as arguments: one call and no
+    /// `TextDecoder`, which costs more than the rest of the id (`JsValue::from_str`), nor a
+    /// typed-array view spread into arguments (js-sys's variadic binding).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_namespace = String, js_name = fromCharCode)]
+    fn from_char_codes(
+        c0: u8,
+        c1: u8,
+        c2: u8,
+        c3: u8,
+        c4: u8,
+        c5: u8,
+        c6: u8,
+        c7: u8,
+        c8: u8,
+        c9: u8,
+        c10: u8,
+        c11: u8,
+        c12: u8,
+        c13: u8,
+        c14: u8,
+        c15: u8,
+        c16: u8,
+        c17: u8,
+        c18: u8,
+        c19: u8,
+        c20: u8,
+        c21: u8,
+        c22: u8,
+        c23: u8,
+        c24: u8,
+        c25: u8,
+        c26: u8,
+        c27: u8,
+        c28: u8,
+        c29: u8,
+        c30: u8,
+        c31: u8,
+    ) -> JsValue;
 }
 
 /// This engine's version (compared with a pack's `min_engine`).
