@@ -121,7 +121,7 @@ pub(crate) fn compile_at(
 const OPERATORS: &[&str] = &[
     "eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "contains", "exists",
 ];
-/// `OPERATOR_LIST`, written out: no `join` of a `&str` list in the wasm for messages.
+/// `OPERATORS.join(", ")`, written out: no `join` of a `&str` list in the wasm for messages.
 const OPERATOR_LIST: &str = "eq, ne, lt, lte, gt, gte, between, in, contains, exists";
 
 impl<'a> Compiler<'a, '_> {
@@ -428,7 +428,8 @@ impl<'a> Compiler<'a, '_> {
                 format_args!("unknown operator `{op}` (expected one of {OPERATOR_LIST})"),
             );
         };
-        // The operator by its index in OPERATORS: one string search, not one per match arm.
+        // The operator by its index in OPERATORS (0..=5 are eq, ne, lt, lte, gt, gte, in
+        // NumOp order): one string search, not one per match arm.
         let (eq, ne, between, is_in, contains, exists) = (0, 1, 6, 7, 8, 9);
         let test = match (o, kind) {
             (o, _) if o == exists => match value.as_bool() {
@@ -718,6 +719,14 @@ mod tests {
     #[test]
     fn the_operator_list_is_the_operators() {
         assert_eq!(OPERATOR_LIST, OPERATORS.join(", "));
+        // `test` matches operators by these indices.
+        let at = |op: &str| OPERATORS.iter().position(|o| *o == op);
+        let expected = [
+            "eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "contains", "exists",
+        ];
+        for (i, op) in expected.iter().enumerate() {
+            assert_eq!(at(op), Some(i), "{op}");
+        }
     }
 
     #[test]

@@ -252,6 +252,7 @@ impl Reader {
     }
 
     /// Records `e` unless an earlier error was recorded.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn fail(&mut self, e: JsonError) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -259,6 +260,7 @@ impl Reader {
     }
 
     /// `Some` of an `Ok`; an `Err` is recorded.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn take<T>(&mut self, r: Result<T, JsonError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
@@ -286,15 +288,31 @@ impl Reader {
         f: &Fields<N>,
     ) -> [Option<Node<'a>>; N] {
         let mut out = [None; N];
-        if self.error.is_none() {
-            if let Err(e) = read_fields(n, p, &f.names, &f.sigs, f.required, &mut out) {
-                self.fail(e);
-            }
-        }
+        self.fields_into(n, p, &f.names, &f.sigs, f.required, &mut out);
         out
     }
 
+    /// [`Reader::fields`] without the array size: one copy for every struct in the wasm (kept
+    /// out of line there only; natively the optimizer inlines what pays).
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn fields_into<'a>(
+        &mut self,
+        n: Node<'a>,
+        p: &Path<'_>,
+        names: &[&str],
+        sigs: &[u32],
+        required: u64,
+        out: &mut [Option<Node<'a>>],
+    ) {
+        if self.error.is_none() {
+            if let Err(e) = read_fields(n, p, names, sigs, required, out) {
+                self.fail(e);
+            }
+        }
+    }
+
     /// The value of field `name` (of the object at `p`) to read, if there is one to read.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn field<'a>(
         &mut self,
         n: Option<Node<'a>>,
@@ -318,6 +336,7 @@ impl Reader {
     }
 
     /// A string field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn str<'a>(
         &mut self,
         n: Option<Node<'a>>,
@@ -331,6 +350,7 @@ impl Reader {
     }
 
     /// A string field, "" if absent or unread (for required and defaulted fields).
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn text<'a>(
         &mut self,
         n: Option<Node<'a>>,
@@ -342,6 +362,7 @@ impl Reader {
     }
 
     /// A list-of-strings field, empty if absent or unread.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn texts<'a>(
         &mut self,
         n: Option<Node<'a>>,
@@ -353,6 +374,7 @@ impl Reader {
     }
 
     /// A list-of-strings field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn strs<'a>(
         &mut self,
         n: Option<Node<'a>>,
@@ -366,6 +388,7 @@ impl Reader {
     }
 
     /// A boolean field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn bool(
         &mut self,
         n: Option<Node<'_>>,
@@ -379,6 +402,7 @@ impl Reader {
     }
 
     /// An integer field in `lo..=hi` (named `ty` in errors: "u32", "i64", …).
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn int(
         &mut self,
         n: Option<Node<'_>>,
@@ -399,6 +423,7 @@ impl Reader {
     }
 
     /// A `u32` field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn u32(
         &mut self,
         n: Option<Node<'_>>,
@@ -411,6 +436,7 @@ impl Reader {
     }
 
     /// An `i32` field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn i32(
         &mut self,
         n: Option<Node<'_>>,
@@ -423,6 +449,7 @@ impl Reader {
     }
 
     /// An `i64` field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn i64(
         &mut self,
         n: Option<Node<'_>>,
@@ -435,6 +462,7 @@ impl Reader {
     }
 
     /// A `u64` field.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn u64(
         &mut self,
         n: Option<Node<'_>>,
@@ -447,6 +475,7 @@ impl Reader {
     }
 
     /// A field that is one of `names` (an enum variant written as a string): its index.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn variant(
         &mut self,
         n: Option<Node<'_>>,
@@ -483,9 +512,8 @@ impl Reader {
         need: Need,
         mut read: impl FnMut(&mut Reader, Node<'a>, &Path<'_>) -> T,
     ) -> Option<Vec<T>> {
-        let n = self.field(n, p, name, need)?;
+        let arr = self.array(n, p, name, need)?;
         let p = p.key(name);
-        let arr = self.array(n, &p)?;
         let mut out = Vec::with_capacity(arr.len());
         for (i, item) in arr.iter().enumerate() {
             if self.error.is_some() {
@@ -506,9 +534,8 @@ impl Reader {
         need: Need,
         mut read: impl FnMut(&mut Reader, Node<'a>, &Path<'_>) -> V,
     ) -> Option<Vec<(&'a str, V)>> {
-        let n = self.field(n, p, name, need)?;
+        let entries = self.entries(n, p, name, need)?;
         let p = p.key(name);
-        let entries = self.entries(n, &p)?;
         let mut out = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             if self.error.is_some() {
@@ -519,18 +546,36 @@ impl Reader {
         Some(out)
     }
 
-    /// `n` as an array (else the error is recorded).
-    fn array<'a>(&mut self, n: Node<'a>, p: &Path<'_>) -> Option<super::Array<'a>> {
+    /// The field as an array (else the error is recorded). Not generic: [`Reader::list`]'s
+    /// instantiations share it (out of line in the wasm only).
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn array<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<super::Array<'a>> {
+        let n = self.field(n, p, name, need)?;
         let a = n.as_array();
         if a.is_none() {
-            self.fail(invalid_type(n, p, "a sequence"));
+            self.fail(invalid_type(n, &p.key(name), "a sequence"));
         }
         a
     }
 
-    /// `n` as a map's entries sorted by key (else the error is recorded).
-    fn entries<'a>(&mut self, n: Node<'a>, p: &Path<'_>) -> Option<Vec<(&'a str, Node<'a>)>> {
-        let m = n.map(p);
+    /// The field as a map's entries sorted by key (else the error is recorded). Not generic:
+    /// [`Reader::map`]'s instantiations share it (out of line in the wasm only).
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn entries<'a>(
+        &mut self,
+        n: Option<Node<'a>>,
+        p: &Path<'_>,
+        name: &str,
+        need: Need,
+    ) -> Option<Vec<(&'a str, Node<'a>)>> {
+        let n = self.field(n, p, name, need)?;
+        let m = n.map(&p.key(name));
         self.take(m).map(Object::sorted)
     }
 }

@@ -52,7 +52,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "customer.segment",
     "answers.<key>",
 ];
-/// `PLACEHOLDER_LIST`, written out: no `join` of a `&str` list in the wasm for messages.
+/// `PLACEHOLDERS.join(", ")`, written out: no `join` of a `&str` list in the wasm for messages.
 const PLACEHOLDER_LIST: &str = "chosen.name, chosen.category, offer.name, page.product.name, \
 page.category, cart.count, customer.segment, answers.<key>";
 
