@@ -1,7 +1,7 @@
 //! Turns a condition's JSON into a typed [`Cond`] tree, reporting every problem with its path.
 
 use super::path::{self, Field, PathClass, ValueKind};
-use super::{Anchor, Cond, Condition, Has, NumOp, Test};
+use super::{Anchor, Cond, Condition, Has, Labels, NumOp, Test};
 use crate::json::{self, Kind, Node, Object};
 use crate::pack::error::{push, PackError, PackErrorKind};
 use serde_json::Value;
@@ -26,7 +26,7 @@ pub struct CompileScope<'a> {
 
 struct Compiler<'a, 'b> {
     scope: &'b CompileScope<'a>,
-    labels: Vec<String>,
+    labels: Labels,
     personal: bool,
     errors: &'b mut Vec<PackError>,
     /// The JSON path of the value being compiled; grown and cut back as the compiler descends,
@@ -100,7 +100,7 @@ pub(crate) fn compile_at(
     let base = at.len();
     let mut c = Compiler {
         scope,
-        labels: Vec::new(),
+        labels: Labels::with_capacity(),
         personal: false,
         errors,
         at,
@@ -247,7 +247,7 @@ impl<'a> Compiler<'a, '_> {
                     // Purchase history is the shopper's history, not the current page or cart.
                     self.personal = true;
                 }
-                let leaf = self.label(label.to_owned());
+                let leaf = self.label(&[label]);
                 Some(Cond::Compatible { leaf, anchor })
             }
             "cart_has" => self.cart_has(inner),
@@ -265,9 +265,13 @@ impl<'a> Compiler<'a, '_> {
         }
     }
 
-    fn label(&mut self, s: String) -> u32 {
-        self.labels.push(s);
-        u32::try_from(self.labels.len() - 1).unwrap_or(u32::MAX)
+    /// A leaf label from its pieces, written straight into the condition's labels.
+    fn label(&mut self, pieces: &[&str]) -> u32 {
+        let text = self.labels.text();
+        for p in pieces {
+            text.push_str(p);
+        }
+        self.labels.end()
     }
 
     fn cart_has(&mut self, inner: Node<'_>) -> Option<Cond> {
@@ -320,12 +324,7 @@ impl<'a> Compiler<'a, '_> {
                 )
             }
         };
-        let mut label = String::with_capacity("cart has ".len() + k.len() + 1 + s.len());
-        label.push_str("cart has ");
-        label.push_str(k);
-        label.push(' ');
-        label.push_str(s);
-        let leaf = self.label(label);
+        let leaf = self.label(&["cart has ", k, " ", s]);
         Some(Cond::CartHas { leaf, has })
     }
 
@@ -392,7 +391,7 @@ impl<'a> Compiler<'a, '_> {
         let test = self.test(op, value, path, field, kind, allowed);
         self.at.truncate(base);
         let test = test?;
-        let mut label = String::with_capacity(path.len() + op.len() + 8);
+        let label = self.labels.text();
         label.push_str(path);
         label.push(' ');
         label.push_str(op);
@@ -408,7 +407,7 @@ impl<'a> Compiler<'a, '_> {
                 let _ = write!(label, "{value}");
             }
         }
-        let leaf = self.label(label);
+        let leaf = self.labels.end();
         Some(Cond::Path { leaf, field, test })
     }
 
@@ -632,6 +631,18 @@ mod tests {
         .unwrap();
         assert!(c.personal);
         assert_eq!(c.labels.len(), 4);
+        // Leaf labels in leaf order, each cut from the one string at its own bounds.
+        let labels: Vec<_> = c.labels.iter().collect();
+        assert_eq!(
+            labels,
+            [
+                "cart.value gte 50000",
+                "answers.sleep_temperature eq hot",
+                "fits the product on this page",
+                "cart has sku AURORA-Q",
+            ]
+        );
+        assert_eq!(c.labels.get(4), None);
         let contextual = scope_compile(json!({"path": "device", "in": ["mobile"]})).unwrap();
         assert!(!contextual.personal);
     }
@@ -705,15 +716,15 @@ mod tests {
             json!(u64::MAX),
         ] {
             let c = scope_compile(json!({"path": "cart.value", "gte": v})).unwrap();
-            assert_eq!(c.labels, vec![format!("cart.value gte {v}")]);
+            let labels: Vec<_> = c.labels.iter().collect();
+            assert_eq!(labels, [format!("cart.value gte {v}")]);
         }
         let c = scope_compile(json!({"path": "device", "in": ["mobile", "tablet"]})).unwrap();
-        assert_eq!(
-            c.labels,
-            vec![r#"device in ["mobile","tablet"]"#.to_owned()]
-        );
+        let labels: Vec<_> = c.labels.iter().collect();
+        assert_eq!(labels, [r#"device in ["mobile","tablet"]"#]);
         let c = scope_compile(json!({"path": "device", "eq": "mobile"})).unwrap();
-        assert_eq!(c.labels, vec!["device eq mobile".to_owned()]);
+        let labels: Vec<_> = c.labels.iter().collect();
+        assert_eq!(labels, ["device eq mobile"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Evaluates a compiled condition against the facts of one decision; a missing value is false.
 
-use super::{Anchor, Cond, Field, Has, NumOp, Test};
+use super::{Anchor, Cond, Field, Has, Labels, NumOp, Test};
 use std::borrow::Cow;
 
 /// The values a condition can read, for one offer in one decision. A `None` means the signal
@@ -62,7 +62,7 @@ pub(super) fn eval(c: &Cond, facts: &impl Facts) -> bool {
 pub(super) fn explain<'a>(
     c: &Cond,
     facts: &impl Facts,
-    labels: &'a [String],
+    labels: &'a Labels,
     out: &mut Vec<Cow<'a, str>>,
 ) -> bool {
     let mark = out.len();
@@ -92,10 +92,13 @@ pub(super) fn explain<'a>(
     result
 }
 
-fn leaf_summary(c: &Cond, labels: &[String]) -> String {
+fn leaf_summary(c: &Cond, labels: &Labels) -> String {
     match c {
         Cond::Path { leaf, .. } | Cond::Compatible { leaf, .. } | Cond::CartHas { leaf, .. } => {
-            labels.get(*leaf as usize).cloned().unwrap_or_default()
+            labels
+                .get(*leaf as usize)
+                .map(str::to_owned)
+                .unwrap_or_default()
         }
         Cond::All(cs) => join(cs, labels, " and "),
         Cond::Any(cs) => join(cs, labels, " or "),
@@ -103,7 +106,7 @@ fn leaf_summary(c: &Cond, labels: &[String]) -> String {
     }
 }
 
-fn join(cs: &[Cond], labels: &[String], sep: &str) -> String {
+fn join(cs: &[Cond], labels: &Labels, sep: &str) -> String {
     cs.iter()
         .map(|c| leaf_summary(c, labels))
         .collect::<Vec<_>>()
@@ -112,7 +115,7 @@ fn join(cs: &[Cond], labels: &[String], sep: &str) -> String {
 
 /// Describes why a condition that evaluated false did so: the first failing leaf of an `all`,
 /// every alternative of an `any`, or the negated part of a `not`.
-pub(super) fn why_false(c: &Cond, facts: &impl Facts, labels: &[String]) -> String {
+pub(super) fn why_false(c: &Cond, facts: &impl Facts, labels: &Labels) -> String {
     match c {
         Cond::All(cs) => cs
             .iter()
@@ -131,10 +134,7 @@ pub(super) fn why_false(c: &Cond, facts: &impl Facts, labels: &[String]) -> Stri
         Cond::Path { leaf, .. } | Cond::Compatible { leaf, .. } | Cond::CartHas { leaf, .. } => {
             format!(
                 "{} is false",
-                labels
-                    .get(*leaf as usize)
-                    .map(String::as_str)
-                    .unwrap_or("a rule")
+                labels.get(*leaf as usize).unwrap_or("a rule")
             )
         }
     }

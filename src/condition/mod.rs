@@ -68,12 +68,67 @@ pub enum Cond {
     CartHas { leaf: u32, has: Has },
 }
 
+/// The human-readable labels of a condition's leaves, e.g. "cart.value gte 50000", kept in
+/// one string (two allocations per condition, however many leaves it has).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Labels {
+    text: String,
+    /// Where each label ends in `text`; label `i` starts where label `i - 1` ends.
+    ends: Vec<u32>,
+}
+
+impl Labels {
+    /// Empty, with room for a few typical labels (most conditions have one to four leaves).
+    pub(crate) fn with_capacity() -> Labels {
+        Labels {
+            text: String::with_capacity(96),
+            ends: Vec::with_capacity(4),
+        }
+    }
+
+    /// Label `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(j) => *self.ends.get(j)? as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The labels in leaf order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The label being written: append its text here, then call [`Labels::end`].
+    pub(crate) fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Ends the label being written; its leaf index.
+    pub(crate) fn end(&mut self) -> u32 {
+        // Labels are written from a pack, far below 4 GiB (the envelope limit).
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
+    }
+}
+
 /// A compiled condition with the human-readable label of each leaf.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub root: Cond,
-    /// One label per leaf, e.g. "cart.value >= 50000".
-    pub labels: Vec<String>,
+    /// One label per leaf.
+    pub labels: Labels,
     /// True if any leaf reads a personal path (needs personalization consent).
     pub personal: bool,
 }
@@ -83,7 +138,7 @@ impl Condition {
     pub fn always() -> Condition {
         Condition {
             root: Cond::All(Vec::new()),
-            labels: Vec::new(),
+            labels: Labels::default(),
             personal: false,
         }
     }

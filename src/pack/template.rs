@@ -29,13 +29,17 @@ impl Placeholder {
 /// One piece of a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
-    Text(String),
+    /// Literal text: a byte range of the template's `text`.
+    Text(u32, u32),
     Slot(Placeholder),
 }
 
+/// A parsed template: its literal text in one string (two allocations per template, however
+/// many pieces it has) and the pieces in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
-    pub segments: Vec<Segment>,
+    text: String,
+    segments: Vec<Segment>,
     pub personal: bool,
     /// Room for the text and typical values, to render without regrowing.
     pub len_hint: usize,
@@ -79,10 +83,13 @@ impl Template {
         // At most a text before each placeholder and one after the last.
         let braces = text.bytes().filter(|&b| b == b'{').count();
         let mut segments = Vec::with_capacity(2 * braces + 1);
-        let mut lit = String::new();
+        // The literal text is never longer than the template.
+        let mut lit = String::with_capacity(text.len());
+        // Where the literal piece being built starts in `lit`.
+        let mut piece = 0;
         let mut rest = text;
         let before = errors.len();
-        while let Some(i) = rest.find(['{', '}']) {
+        while let Some(i) = rest.bytes().position(|b| b == b'{' || b == b'}') {
             let (Some(head), Some(tail)) = (rest.get(..i), rest.get(i..)) else {
                 break;
             };
@@ -156,15 +163,16 @@ impl Template {
                 },
             };
             if let Some(ph) = ph {
-                if !lit.is_empty() {
-                    segments.push(Segment::Text(std::mem::take(&mut lit)));
+                if lit.len() > piece {
+                    segments.push(Segment::Text(to_u32(piece), to_u32(lit.len())));
+                    piece = lit.len();
                 }
                 segments.push(Segment::Slot(ph));
             }
         }
         lit.push_str(rest);
-        if !lit.is_empty() {
-            segments.push(Segment::Text(lit));
+        if lit.len() > piece {
+            segments.push(Segment::Text(to_u32(piece), to_u32(lit.len())));
         }
         if errors.len() > before {
             return None;
@@ -172,17 +180,15 @@ impl Template {
         let personal = segments
             .iter()
             .any(|s| matches!(s, Segment::Slot(p) if p.personal()));
-        let text: usize = segments
+        let slots = segments
             .iter()
-            .map(|s| match s {
-                Segment::Text(t) => t.len(),
-                Segment::Slot(_) => 32,
-            })
-            .sum();
+            .filter(|s| matches!(s, Segment::Slot(_)))
+            .count();
         Some(Template {
+            len_hint: lit.len() + 32 * slots,
+            text: lit,
             segments,
             personal,
-            len_hint: text,
         })
     }
 
@@ -195,12 +201,19 @@ impl Template {
         let mut out = String::with_capacity(self.len_hint);
         for s in &self.segments {
             match s {
-                Segment::Text(t) => out.push_str(t),
+                Segment::Text(a, b) => {
+                    out.push_str(self.text.get(*a as usize..*b as usize).unwrap_or_default())
+                }
                 Segment::Slot(p) => out.push_str(&value(p)?),
             }
         }
         Some(out)
     }
+}
+
+/// A template offset: templates are pack strings, far below 4 GiB (the envelope limit).
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
