@@ -377,6 +377,32 @@ fn check(src: &PackSource, pack: &Pack) -> Vec<Finding> {
                 seen.push(Stage::Using);
             }
         }
+        // A placement that never sees the stage, while another does: the offer shows there.
+        if seen.contains(&o.stage) {
+            for (pi, p) in pack.placements.iter().enumerate() {
+                if pi >= 64 || o.placements & (1u64 << pi) == 0 {
+                    continue;
+                }
+                let sees =
+                    p.stage == o.stage || (p.stage == Stage::Onboarding && o.stage == Stage::Using);
+                if !sees {
+                    warn(
+                        codes::STAGE_PLACEMENT_MISMATCH,
+                        format!("{at}.placements"),
+                        format!(
+                            "the offer is for the {} stage, but placement `{}` only sees {}: it never shows there",
+                            stage_name(o.stage),
+                            p.name,
+                            if p.stage == Stage::Onboarding {
+                                "onboarding or using".to_owned()
+                            } else {
+                                stage_name(p.stage).to_owned()
+                            }
+                        ),
+                    );
+                }
+            }
+        }
         if !seen.is_empty() && !seen.contains(&o.stage) {
             let stages: BTreeSet<&str> = seen.iter().map(|s| stage_name(*s)).collect();
             warn(
@@ -1042,6 +1068,33 @@ mod tests {
             ),
             "{f:#?}"
         );
+    }
+
+    #[test]
+    fn a_placement_that_never_sees_the_stage() {
+        // Researching is seen at the product page, not at checkout (purchasing).
+        let o = offer(
+            "setup",
+            "P1",
+            r#""placements": ["product", "checkout"], "need": {"stage": "researching", "motivation": "save_time"}"#,
+        );
+        let f = lint(pack(&format!("{o}, {}", offer("pillow", "L1", ""))).as_bytes());
+        assert_eq!(
+            codes_of(&f),
+            vec![(
+                codes::STAGE_PLACEMENT_MISMATCH,
+                Severity::Warning,
+                Some("setup")
+            )],
+            "{f:#?}"
+        );
+        assert_eq!(f[0].at, "offers[0].placements");
+        assert!(f[0].message.contains("`checkout`"), "{}", f[0].message);
+        assert!(!f[0].message.contains("`product`"), "{}", f[0].message);
+        // Both cart and checkout see purchasing: nothing to say.
+        let o = offer("protect", "P1", r#""placements": ["cart", "checkout"]"#);
+        let f = lint(pack(&format!("{o}, {}", offer("pillow", "L1", ""))).as_bytes());
+        assert!(f.is_empty(), "{f:#?}");
     }
 
     #[test]
