@@ -5,7 +5,7 @@
 // ("Browser") explains every measurement.
 //
 //   node scripts/bench-web.mjs [--json] [--out FILE] [--loads N] [--skip-native] [--skip-core]
-//                              [--only a,b,c,d] [--quick] [--chromium PATH]
+//                              [--only a,b,c,d] [--quick] [--chromium PATH] [--js-flags FLAGS]
 //
 //   --json         print only the JSON report on stdout (progress always goes to stderr)
 //   --out FILE     also write the JSON report to FILE (default target/bench-web/report.json)
@@ -14,6 +14,8 @@
 //   --skip-core    do not build or run the core-only wasm module (d's breakdown)
 //   --only LIST    run only these targets (a, b, c, d), e.g. --only a,b
 //   --quick        a smoke run: few loads and calls; its numbers are marked as not valid
+//   --js-flags F   V8 flags for Chromium, for diagnosis only (numbers marked as not valid), e.g.
+//                  --no-wasm-lazy-compilation to see (b) without first-call compilation
 //   --wait-quiet S before each browser measurement, wait up to S seconds (default 120) for the
 //                  machine's CPUs to be at most 25% busy with other work; the busy share seen
 //                  is reported, since other processes' load makes every number here slower
@@ -55,11 +57,11 @@ const TARGET = {
 };
 
 // ---- arguments ---------------------------------------------------------------------------
-const args = { json: false, out: path.join(OUT, 'report.json'), loads: 25, skipNative: false, skipCore: false, only: null, quick: false, chromium: '/usr/bin/chromium', waitQuiet: 120 };
+const args = { json: false, out: path.join(OUT, 'report.json'), loads: 25, skipNative: false, skipCore: false, only: null, quick: false, chromium: '/usr/bin/chromium', jsFlags: '', waitQuiet: 120 };
 {
   const a = process.argv.slice(2);
   const usage = (m) => {
-    process.stderr.write(`bench-web: ${m}\nusage: node scripts/bench-web.mjs [--json] [--out FILE] [--loads N] [--skip-native] [--skip-core] [--only a,b,c,d] [--quick] [--chromium PATH]\n`);
+    process.stderr.write(`bench-web: ${m}\nusage: node scripts/bench-web.mjs [--json] [--out FILE] [--loads N] [--skip-native] [--skip-core] [--only a,b,c,d] [--quick] [--chromium PATH] [--js-flags FLAGS]\n`);
     process.exit(2);
   };
   for (let i = 0; i < a.length; i++) {
@@ -74,6 +76,7 @@ const args = { json: false, out: path.join(OUT, 'report.json'), loads: 25, skipN
     else if (k === '--skip-core') args.skipCore = true;
     else if (k === '--quick') args.quick = true;
     else if (k === '--chromium') args.chromium = val();
+    else if (k === '--js-flags') args.jsFlags = val();
     else if (k === '--wait-quiet') {
       args.waitQuiet = Number(val());
       if (!Number.isFinite(args.waitQuiet) || args.waitQuiet < 0 || args.waitQuiet > 3600) usage('--wait-quiet: 0..3600 seconds');
@@ -168,7 +171,8 @@ if ((want('b') || want('c') || want('d')) && !existsSync(XSELL_CLI)) die('target
 
 const report = {
   when: new Date().toISOString(),
-  quick: args.quick,
+  quick: args.quick || !!args.jsFlags,
+  js_flags: args.jsFlags || null,
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
   targets: [],
   details: {},
@@ -481,7 +485,7 @@ async function benchStartup(browser, base, enginePage) {
     samples_ms: total,
   };
   verdict('b', `script start -> card in DOM, median of ${loads.length} fresh loads`, med, 'ms', `<= ${TARGET.startupMs} ms`,
-    med <= TARGET.startupMs && loads.length >= TARGET.minLoads && !args.quick,
+    med <= TARGET.startupMs && loads.length >= TARGET.minLoads && !args.quick && !args.jsFlags,
     `p90 ${f1(quantile(total, 0.9))} ms; bytes in flight after start: ${f1(Math.max(0, ...flight))} ms max`);
 }
 
@@ -514,7 +518,7 @@ async function benchDecide(pg) {
     shoppers: rows,
   };
   verdict('c', `Engine.decide from JS, demo pack, worst shopper's median (${rows.length} shoppers x ${int(calls)} calls)`, worst.median_us, 'µs', `<= ${TARGET.decideUs} µs`,
-    worst.median_us <= TARGET.decideUs && calls >= TARGET.minCalls && !args.quick,
+    worst.median_us <= TARGET.decideUs && calls >= TARGET.minCalls && !args.quick && !args.jsFlags,
     `worst ${worst.shopper}; median of the shoppers' medians ${f1(pooled)} µs; memory store ${f1(median(rows.map((r) => r.memory_store_median_us)))} µs`);
 }
 
@@ -572,7 +576,7 @@ async function benchFixtures(pg, native, core) {
   report.details.fixtures = d;
   if (mismatches.length) log(`(d) WARNING: ${mismatches.length} decision(s) differ from the cases' expectations:\n  ${mismatches.join('\n  ')}`);
   verdict('d', `fixture corpus (${ok.length} cases): wasm Engine.decide from JS / native decide`, ratio, '×', `<= ${TARGET.ratio}×`,
-    ratio <= TARGET.ratio && missing.length === 0 && mismatches.length === 0 && !args.quick,
+    ratio <= TARGET.ratio && missing.length === 0 && mismatches.length === 0 && !args.quick && !args.jsFlags,
     `${f2(eng / ok.length)} vs ${f2(nat / ok.length)} µs per case${core ? `; core decide alone in wasm ${f2(d.ratio_core_vs_native)}× native` : ''}`);
   if (core) {
     verdict('d*', 'breakdown: xsell::decide inside wasm (no JS) / native', d.ratio_core_vs_native, '×', `(<= ${TARGET.ratio}× if the target meant the core)`,
@@ -600,7 +604,8 @@ if (needBrowser) {
   const { chromium } = await import(R('node_modules', 'playwright-core', 'index.mjs'));
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: args.chromium, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const flags = args.jsFlags ? [...CHROMIUM_ARGS, `--js-flags=${args.jsFlags}`] : CHROMIUM_ARGS;
+  const browser = await chromium.launch({ executablePath: args.chromium, args: flags, timeout: 30_000 });
   report.machine.browser = `Chromium ${browser.version()} (headless)`;
   try {
     const ctx = await browser.newContext();
@@ -639,7 +644,7 @@ if (args.json) {
 } else {
   const out = [];
   const fmt = (t) => (!Number.isFinite(t.value) ? 'ERROR' : t.unit === 'B' ? `${int(t.value)} B` : t.unit === '×' ? `${f2(t.value)}×` : `${f1(t.value)} ${t.unit}`);
-  out.push(`xsell browser benchmarks — ${report.machine.browser || 'no browser run'}, ${report.machine.cpus} CPU(s), ${report.when}${args.quick ? '  [--quick: not valid for the targets]' : ''}`);
+  out.push(`xsell browser benchmarks — ${report.machine.browser || 'no browser run'}, ${report.machine.cpus} CPU(s), ${report.when}${args.quick ? '  [--quick: not valid for the targets]' : ''}${args.jsFlags ? `  [--js-flags ${args.jsFlags}: not valid for the targets]` : ''}`);
   const busy = Object.entries(report.machine.busy_before || {}).filter(([, v]) => v != null);
   if (busy.length) out.push(`CPU busy with other work just before each phase: ${busy.map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')}${busy.some(([, v]) => v > 0.25) ? '  (over 25%: those numbers are pessimistic)' : ''}`);
   out.push('');
