@@ -83,6 +83,38 @@ fn found(n: Node<'_>) -> String {
     }
 }
 
+/// The value of an integer's text (checked JSON) of at most 18 digits: always an i64.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn small_int(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// Name equality: [`same`] natively, `memcmp` in the wasm (smaller).
+#[inline]
+fn eq(a: &str, b: &str) -> bool {
+    if cfg!(target_arch = "wasm32") {
+        a == b
+    } else {
+        same(a.as_bytes(), b.as_bytes())
+    }
+}
+
 /// "invalid type: …, expected …" at `p`.
 pub fn invalid_type(n: Node<'_>, p: &Path<'_>, expected: &str) -> JsonError {
     p.error(format!("invalid type: {}, expected {expected}", found(n)))
@@ -117,6 +149,15 @@ impl<'a> Node<'a> {
         let Some(n) = self.as_number() else {
             return Err(invalid_type(self, p, ty));
         };
+        // Natively, up to 18 digits are read without the standard parser (the wasm keeps
+        // one integer reader).
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(v) = small_int(n.text()) {
+            let v = i128::from(v);
+            if (lo..=hi).contains(&v) {
+                return Ok(v);
+            }
+        }
         if !n.is_integer() {
             return Err(invalid_type(self, p, ty));
         }
@@ -174,7 +215,17 @@ impl<'a> Node<'a> {
 
     /// A list of strings.
     pub fn strs(self, p: &Path<'_>) -> Result<Vec<&'a str>, JsonError> {
-        self.list(p, |n, p| n.str(p))
+        let Some(arr) = self.as_array() else {
+            return Err(invalid_type(self, p, "a sequence"));
+        };
+        let mut out = Vec::with_capacity(arr.len());
+        for (i, item) in arr.iter().enumerate() {
+            match item.as_str() {
+                Some(s) => out.push(s),
+                None => return Err(invalid_type(item, &p.index(i), "a string")),
+            }
+        }
+        Ok(out)
     }
 
     /// One of `names` (an enum variant written as a string); its index.
@@ -184,7 +235,7 @@ impl<'a> Node<'a> {
             .ok_or_else(|| invalid_type(self, p, "a string"))?;
         names
             .iter()
-            .position(|n| *n == s)
+            .position(|n| eq(n, s))
             .ok_or_else(|| p.error(format!("unknown variant `{s}`, expected {}", one_of(names))))
     }
 
@@ -214,7 +265,7 @@ impl<'a> Node<'a> {
         f: &Fields<N>,
     ) -> Result<[Option<Node<'a>>; N], JsonError> {
         let mut out = [None; N];
-        read_fields(self, p, &f.names, &f.sigs, f.required, &mut out)?;
+        read_fields(self, p, &f.set(), &mut out)?;
         Ok(out)
     }
 }
@@ -288,7 +339,7 @@ impl Reader {
         f: &Fields<N>,
     ) -> [Option<Node<'a>>; N] {
         let mut out = [None; N];
-        self.fields_into(n, p, &f.names, &f.sigs, f.required, &mut out);
+        self.fields_into(n, p, &f.set(), &mut out);
         out
     }
 
@@ -299,13 +350,11 @@ impl Reader {
         &mut self,
         n: Node<'a>,
         p: &Path<'_>,
-        names: &[&str],
-        sigs: &[u32],
-        required: u64,
+        f: &FieldSet<'_>,
         out: &mut [Option<Node<'a>>],
     ) {
         if self.error.is_none() {
-            if let Err(e) = read_fields(n, p, names, sigs, required, out) {
+            if let Err(e) = read_fields(n, p, f, out) {
                 self.fail(e);
             }
         }
@@ -345,8 +394,11 @@ impl Reader {
         need: Need,
     ) -> Option<&'a str> {
         let n = self.field(n, p, name, need)?;
-        let s = n.str(&p.key(name));
-        self.take(s)
+        let s = n.as_str();
+        if s.is_none() {
+            self.fail(invalid_type(n, &p.key(name), "a string"));
+        }
+        s
     }
 
     /// A string field, "" if absent or unread (for required and defaulted fields).
@@ -615,12 +667,14 @@ fn one_of(names: &[&str]) -> String {
     out
 }
 
-/// The fields of a struct as read from an object: names, a fingerprint of each, and which
-/// are required (bit i = `names[i]`). Built at compile time (`const`).
+/// The fields of a struct as read from an object: names, a fingerprint of each, which are
+/// required (bit i = `names[i]`), and (natively) a table from fingerprint to field. Built at
+/// compile time (`const`).
 pub struct Fields<const N: usize> {
     names: [&'static str; N],
     sigs: [u32; N],
     required: u64,
+    table: Table,
 }
 
 impl<const N: usize> Fields<N> {
@@ -635,7 +689,123 @@ impl<const N: usize> Fields<N> {
             names,
             sigs,
             required,
+            table: Table::new(&sigs),
         }
+    }
+}
+
+/// [`Fields`] without the array size: what [`read_fields`] reads (one copy for every struct).
+#[derive(Clone, Copy)]
+struct FieldSet<'f> {
+    names: &'f [&'static str],
+    sigs: &'f [u32],
+    required: u64,
+    table: &'f Table,
+}
+
+impl<const N: usize> Fields<N> {
+    fn set(&self) -> FieldSet<'_> {
+        FieldSet {
+            names: &self.names,
+            sigs: &self.sigs,
+            required: self.required,
+            table: &self.table,
+        }
+    }
+}
+
+/// Natively, fields are found by a perfect hash of their fingerprint: `slots[h(sig)]` is the
+/// only field a key with fingerprint `sig` can be (its index + 1; 0 for none), with `h` the top
+/// six bits of `mix(sig) * mul`. `mul` is 0 when no multiplier tried separates the fingerprints
+/// (more than 64 fields, or two with the same fingerprint): the fields are then searched.
+#[cfg(not(target_arch = "wasm32"))]
+struct Table {
+    mul: u64,
+    slots: [u8; 64],
+}
+
+/// In the wasm fields are searched (a table per struct would cost module size).
+#[cfg(target_arch = "wasm32")]
+struct Table;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Table {
+    /// The first multiplier (of a few thousand odd ones) under which the fingerprints' slots
+    /// differ.
+    const fn new(sigs: &[u32]) -> Table {
+        let n = sigs.len();
+        if n == 0 || n > 64 || n > u8::MAX as usize {
+            return Table {
+                mul: 0,
+                slots: [0; 64],
+            };
+        }
+        let mut mul: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut tries = 0;
+        while tries < 4096 {
+            let mut slots = [0u8; 64];
+            let mut ok = true;
+            let mut i = 0;
+            while i < n {
+                let h = Table::slot(sigs[i], mul);
+                if slots[h] != 0 {
+                    ok = false;
+                    break;
+                }
+                slots[h] = i as u8 + 1;
+                i += 1;
+            }
+            if ok {
+                return Table { mul, slots };
+            }
+            mul = mul.wrapping_add(0x2545_F491_4F6C_DD1D_u64.wrapping_mul(2));
+            tries += 1;
+        }
+        Table {
+            mul: 0,
+            slots: [0; 64],
+        }
+    }
+
+    #[inline]
+    const fn slot(sig: u32, mul: u64) -> usize {
+        ((sig as u64 ^ (sig as u64) << 29).wrapping_mul(mul) >> 58) as usize
+    }
+
+    /// The field that is `key` (fingerprint `k`), if any (`next`: see [`search`]).
+    #[inline]
+    fn find(&self, names: &[&str], sigs: &[u32], k: u32, key: &[u8], next: usize) -> Option<usize> {
+        if self.mul == 0 {
+            return search(names, sigs, k, key, next);
+        }
+        let i = usize::from(*self.slots.get(Table::slot(k, self.mul))?).checked_sub(1)?;
+        (sigs.get(i) == Some(&k) && names.get(i).is_some_and(|n| same(n.as_bytes(), key)))
+            .then_some(i)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Table {
+    const fn new(_: &[u32]) -> Table {
+        Table
+    }
+
+    /// The field that is `key` (fingerprint `k`), if any; `next` is tried first.
+    #[inline]
+    fn find(&self, names: &[&str], sigs: &[u32], k: u32, key: &[u8], next: usize) -> Option<usize> {
+        search(names, sigs, k, key, next)
+    }
+}
+
+/// The first of `names` (fingerprints `sigs`) that is `key` (fingerprint `k`), trying `next`
+/// first: fields usually come in order.
+fn search(names: &[&str], sigs: &[u32], k: u32, key: &[u8], next: usize) -> Option<usize> {
+    let is =
+        |i: usize| sigs.get(i) == Some(&k) && names.get(i).is_some_and(|n| same(n.as_bytes(), key));
+    if is(next) {
+        Some(next)
+    } else {
+        (0..names.len()).find(|&i| is(i))
     }
 }
 
@@ -649,36 +819,81 @@ const fn sig(b: &[u8]) -> u32 {
     (b.len() as u32) << 16 | (first as u32) << 8 | last as u32
 }
 
+/// `a == b` without a call to `memcmp` (names are short): a few word compares natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // Overlapping first and last words of the widest size that fits, then whole words.
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if word8(a, i) != word8(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            word8(a, n - 8) == word8(b, n - 8)
+        }
+    }
+}
+
 /// `a == b` without a call to `memcmp` (names are short).
+#[cfg(target_arch = "wasm32")]
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The 4 bytes of `b` at `at` as a u32 (0 past the end).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn word4(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// The 8 bytes of `b` at `at` as a u64 (0 past the end).
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn word8(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 fn read_fields<'a>(
     n: Node<'a>,
     p: &Path<'_>,
-    names: &[&str],
-    sigs: &[u32],
-    required: u64,
+    f: &FieldSet<'_>,
     out: &mut [Option<Node<'a>>],
 ) -> Result<(), JsonError> {
+    let FieldSet {
+        names,
+        sigs,
+        required,
+        table,
+    } = *f;
     let obj = n.object(p)?;
-    // Keys are matched by fingerprint first (no byte comparisons for the names that differ),
-    // trying the field after the last match before the others: fields usually come in order.
+    let doc = obj.doc;
     let mut next = 0;
-    for (key, value) in obj.iter() {
-        let k = sig(key.as_bytes());
-        let is = |i: usize| {
-            sigs.get(i) == Some(&k)
-                && names
-                    .get(i)
-                    .is_some_and(|n| same(n.as_bytes(), key.as_bytes()))
-        };
-        let found = if is(next) {
-            Some(next)
-        } else {
-            (0..names.len()).find(|&i| is(i))
-        };
+    let mut at = obj.at + 1;
+    for _ in 0..obj.len {
+        let ks = doc.slot(at);
+        let value = Node { doc, at: at + 1 };
+        at = doc.skip(at + 1);
+        let key = doc.span(ks);
+        let kb = key.as_bytes();
+        // Keys are matched by fingerprint first (no byte comparisons for the names that
+        // differ).
+        let found = table.find(names, sigs, sig(kb), kb, next);
         let Some(i) = found else {
             return Err(p
                 .key(key)
@@ -691,11 +906,98 @@ fn read_fields<'a>(
             None => {}
         }
     }
-    for (i, name) in names.iter().enumerate() {
-        let missing = out.get(i).is_some_and(Option::is_none);
-        if missing && i < 64 && required & (1 << i) != 0 {
+    // The required fields, lowest bit (first declared) first.
+    let mut need = required;
+    while need != 0 {
+        let i = need.trailing_zeros() as usize;
+        if out.get(i).is_some_and(Option::is_none) {
+            let name = names.get(i).copied().unwrap_or_default();
             return Err(p.error(format!("missing field `{name}`")));
         }
+        need &= need - 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `find` must return: the first field with that name.
+    fn first(names: &[&str], key: &str) -> Option<usize> {
+        names.iter().position(|n| *n == key)
+    }
+
+    fn sigs(names: &[&str]) -> Vec<u32> {
+        names.iter().map(|n| sig(n.as_bytes())).collect()
+    }
+
+    #[test]
+    fn the_pack_structs_get_a_perfect_table() {
+        let offer = Fields::new(
+            [
+                "id",
+                "kind",
+                "item",
+                "bundle",
+                "placements",
+                "need",
+                "when",
+                "title",
+                "benefit",
+                "because",
+                "because_contextual",
+                "cta",
+                "priority",
+                "margin",
+                "caps",
+                "cooldown_hours",
+                "after",
+                "group",
+                "window",
+                "consent",
+            ],
+            0,
+        );
+        #[cfg(not(target_arch = "wasm32"))]
+        assert_ne!(offer.table.mul, 0);
+        for (i, name) in offer.names.iter().enumerate() {
+            let key = name.as_bytes();
+            assert_eq!(
+                offer
+                    .table
+                    .find(&offer.names, &offer.sigs, sig(key), key, 0),
+                Some(i)
+            );
+        }
+    }
+
+    proptest! {
+        /// The table (natively) and the search agree with a plain lookup by name, for names
+        /// that are fields and names that are not, whatever the hint.
+        #[test]
+        fn find_agrees_with_a_plain_lookup(
+            names in proptest::collection::vec("[a-d_]{0,5}", 0..24),
+            keys in proptest::collection::vec("[a-d_]{0,5}", 0..24),
+            next in 0usize..30,
+        ) {
+            let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(*n));
+            let sigs = sigs(&names);
+            let table = Table::new(&sigs);
+            for key in keys.iter().map(String::as_str).chain(names.iter().copied()) {
+                let kb = key.as_bytes();
+                let want = first(&names, key);
+                prop_assert_eq!(table.find(&names, &sigs, sig(kb), kb, next), want);
+                prop_assert_eq!(search(&names, &sigs, sig(kb), kb, next), want);
+            }
+        }
+
+        #[test]
+        fn same_is_equality(a in "[ab]{0,20}", b in "[ab]{0,20}") {
+            prop_assert_eq!(same(a.as_bytes(), b.as_bytes()), a == b);
+        }
+    }
 }

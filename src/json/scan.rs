@@ -1,16 +1,18 @@
 //! The one pass from JSON text to [`Doc`] nodes: iterative (an explicit stack, so nesting costs
-//! no native stack), strings scanned eight bytes at a time, escapes decoded only where present.
+//! no native stack), strings scanned sixteen bytes at a time on x86_64 (SSE2) and eight at a
+//! time elsewhere (the wasm included), escapes decoded only where present.
 
 use super::{Doc, JsonError, Slot, Tag, MAX_DEPTH};
 
 /// An open container while scanning.
+#[derive(Clone, Copy)]
 struct Frame {
     /// Its node index.
-    slot: usize,
+    slot: u32,
     /// Items (array) or members (object) so far.
     count: u32,
     /// For objects: the node of the member key being read (for error paths).
-    key: usize,
+    key: u32,
     object: bool,
 }
 
@@ -19,8 +21,13 @@ pub(super) struct Scanner<'t> {
     b: &'t [u8],
     i: usize,
     doc: Doc<'t>,
+    /// The open containers but the innermost, outermost first (all of them once an error is
+    /// being reported).
     stack: Vec<Frame>,
 }
+
+/// What the scanning steps return: an error is its message, at `Scanner::i`.
+type Step = Result<(), &'static str>;
 
 /// 1-based line and column of byte `at`, as serde_json reports them.
 pub(super) fn line_column(b: &[u8], at: usize) -> (usize, usize) {
@@ -35,7 +42,22 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Index of the first byte at or after `i` that ends a plain run of string text: `"`, `\` or a
 /// control character (or `b.len()`).
-pub(super) fn plain_run(b: &[u8], mut i: usize) -> usize {
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub(super) fn plain_run(b: &[u8], i: usize) -> usize {
+    sse2::plain_run(b, i)
+}
+
+/// Index of the first byte at or after `i` that ends a plain run of string text: `"`, `\` or a
+/// control character (or `b.len()`).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+pub(super) fn plain_run(b: &[u8], i: usize) -> usize {
+    swar_plain_run(b, i)
+}
+
+/// [`plain_run`] eight bytes at a time in a u64 (portable; the wasm's).
+pub(super) fn swar_plain_run(b: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
@@ -62,6 +84,61 @@ pub(super) fn plain_run(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// [`plain_run`] sixteen bytes at a time with SSE2 (always present on x86_64).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(super) mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+
+    /// Bit k set when byte k of `chunk` is `"`, `\` or below 0x20.
+    #[inline]
+    fn specials(chunk: &[u8; 16]) -> u32 {
+        // SAFETY: the intrinsics need SSE2, which this module is compiled only with (it is
+        // part of the x86_64 baseline); the one memory access, `_mm_loadu_si128`, reads the 16
+        // bytes of `chunk` and has no alignment requirement.
+        unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            // max(v, 0x1F) == 0x1F exactly when v <= 0x1F (unsigned).
+            let low = _mm_set1_epi8(0x1F);
+            let control = _mm_cmpeq_epi8(_mm_max_epu8(v, low), low);
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+        }
+    }
+
+    /// The 16 bytes of `b` at `at`, if there are as many.
+    #[inline]
+    fn chunk(b: &[u8], at: usize) -> Option<&[u8; 16]> {
+        b.get(at..at.checked_add(16)?)?.try_into().ok()
+    }
+
+    pub(in crate::json) fn plain_run(b: &[u8], mut i: usize) -> usize {
+        while let Some(c) = chunk(b, i) {
+            let m = specials(c);
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        // Fewer than 16 bytes left: the last 16 of the text, ignoring those before `i`.
+        let n = b.len();
+        match n.checked_sub(16).and_then(|s| Some((s, chunk(b, s)?))) {
+            Some((s, c)) if i < n => {
+                let m = specials(c) >> (i - s);
+                if m != 0 {
+                    i + m.trailing_zeros() as usize
+                } else {
+                    n
+                }
+            }
+            _ => super::swar_plain_run(b, i),
+        }
+    }
+}
+
 fn to_u32(n: usize) -> Result<u32, &'static str> {
     u32::try_from(n).map_err(|_| "document too large")
 }
@@ -75,14 +152,16 @@ impl<'t> Scanner<'t> {
             doc: Doc {
                 text,
                 decoded: String::new(),
-                // About one node per 12 bytes in a typical pack.
-                nodes: Vec::with_capacity(text.len() / 12 + 4),
+                // About one node per 10 bytes in a typical pack: room for it without a reallocation.
+                nodes: Vec::with_capacity(text.len() / 8 + 4),
             },
             stack: Vec::new(),
         }
     }
 
     /// An error at the current position, with the path of the value being read.
+    #[cold]
+    #[inline(never)]
     fn fail(&self, msg: &str) -> JsonError {
         let (line, column) = line_column(self.b, self.i);
         let mut at = String::new();
@@ -92,7 +171,7 @@ impl<'t> Scanner<'t> {
                     if !at.is_empty() {
                         at.push('.');
                     }
-                    at.push_str(self.doc.span(self.doc.slot(f.key)));
+                    at.push_str(self.doc.span(self.doc.slot(f.key as usize)));
                 }
             } else {
                 at.push_str(&format!("[{}]", f.count));
@@ -101,10 +180,12 @@ impl<'t> Scanner<'t> {
         JsonError::new(at, format!("{msg} at line {line} column {column}"))
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
             self.i += 1;
@@ -114,161 +195,189 @@ impl<'t> Scanner<'t> {
     /// Appends a node. Offsets fit a u32: `run` refuses longer texts, and neither the nodes
     /// nor the decoded strings can outgrow the text.
     #[inline]
-    fn push(&mut self, tag: Tag, a: usize, b: usize) -> Result<(), JsonError> {
+    fn push(&mut self, tag: Tag, a: usize, b: usize) {
         self.doc.nodes.push(Slot {
             tag,
             a: a as u32,
             b: b as u32,
         });
-        Ok(())
     }
 
     pub(super) fn run(mut self) -> Result<Doc<'t>, JsonError> {
-        if to_u32(self.b.len()).is_err() {
-            return Err(self.fail("document too large"));
+        let scanned = match to_u32(self.b.len()) {
+            Ok(_) => self.scan(),
+            Err(e) => Err(e),
+        };
+        match scanned {
+            Ok(()) => Ok(self.doc),
+            Err(msg) => Err(self.fail(msg)),
         }
+    }
+
+    /// The whole document. One loop, a value per turn: `top` is the innermost open container
+    /// (when `open`), its parents are on `stack`; on an error every open container is.
+    fn scan(&mut self) -> Step {
         self.skip_ws();
-        if self.peek().is_none() {
-            return Err(self.fail("EOF while parsing a value"));
+        let mut top = Frame {
+            slot: 0,
+            count: 0,
+            key: 0,
+            object: false,
+        };
+        let mut open = false;
+        macro_rules! bail {
+            ($msg:expr) => {{
+                if open {
+                    self.stack.push(top);
+                }
+                return Err($msg);
+            }};
         }
-        self.value()?;
-        // After a value: close containers, or find the next member or item.
-        while let Some(top) = self.stack.last() {
-            let object = top.object;
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => {
+        macro_rules! check {
+            ($step:expr) => {
+                if let Err(msg) = $step {
+                    bail!(msg);
+                }
+            };
+        }
+        'value: loop {
+            // At a value (whitespace skipped).
+            let Some(c) = self.peek() else {
+                bail!("EOF while parsing a value")
+            };
+            match c {
+                b'"' => check!(self.string(Tag::Str, Tag::StrDecoded)),
+                b'{' | b'[' => {
+                    if self.stack.len() + usize::from(open) >= MAX_DEPTH {
+                        bail!("recursion limit exceeded");
+                    }
                     self.i += 1;
+                    let object = c == b'{';
+                    let slot = self.doc.nodes.len() as u32;
+                    self.push(if object { Tag::Object } else { Tag::Array }, 0, 0);
+                    if open {
+                        self.stack.push(top);
+                    }
+                    top = Frame {
+                        slot,
+                        count: 0,
+                        key: slot,
+                        object,
+                    };
+                    open = true;
                     self.skip_ws();
-                    if let Some(f) = self.stack.last_mut() {
-                        f.count += 1;
-                    }
-                    if object {
-                        if self.peek() == Some(b'}') {
-                            return Err(self.fail("trailing comma"));
+                    match (object, self.peek()) {
+                        (true, Some(b'}')) | (false, Some(b']')) => {
+                            self.i += 1;
+                            open = self.close(&mut top);
                         }
-                        self.member()?;
-                    } else {
-                        if self.peek() == Some(b']') {
-                            return Err(self.fail("trailing comma"));
+                        (true, _) => {
+                            check!(self.member(&mut top));
+                            continue 'value;
                         }
-                        self.value()?;
+                        (false, None) => bail!("EOF while parsing a list"),
+                        (false, _) => continue 'value,
                     }
                 }
-                Some(b'}') if object => {
-                    self.i += 1;
-                    self.close()?;
-                }
-                Some(b']') if !object => {
-                    self.i += 1;
-                    self.close()?;
-                }
-                None => {
-                    return Err(self.fail(if object {
-                        "EOF while parsing an object"
-                    } else {
-                        "EOF while parsing a list"
-                    }))
-                }
-                Some(_) => {
-                    return Err(self.fail(if object {
-                        "expected `,` or `}`"
-                    } else {
-                        "expected `,` or `]`"
-                    }))
+                b'-' | b'0'..=b'9' => check!(self.number()),
+                b't' => check!(self.literal(b"true", Tag::True)),
+                b'f' => check!(self.literal(b"false", Tag::False)),
+                b'n' => check!(self.literal(b"null", Tag::Null)),
+                _ => bail!("expected value"),
+            }
+            // After a value: close containers, or find the next member or item.
+            while open {
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.skip_ws();
+                        top.count += 1;
+                        if top.object {
+                            if self.peek() == Some(b'}') {
+                                bail!("trailing comma");
+                            }
+                            check!(self.member(&mut top));
+                        } else if self.peek() == Some(b']') {
+                            bail!("trailing comma");
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if top.object => {
+                        self.i += 1;
+                        open = self.close(&mut top);
+                    }
+                    Some(b']') if !top.object => {
+                        self.i += 1;
+                        open = self.close(&mut top);
+                    }
+                    None if top.object => bail!("EOF while parsing an object"),
+                    None => bail!("EOF while parsing a list"),
+                    Some(_) if top.object => bail!("expected `,` or `}`"),
+                    Some(_) => bail!("expected `,` or `]`"),
                 }
             }
+            break;
         }
         self.skip_ws();
         if self.peek().is_some() {
-            return Err(self.fail("trailing characters"));
-        }
-        Ok(self.doc)
-    }
-
-    /// Closes the innermost container: its count and end become known.
-    fn close(&mut self) -> Result<(), JsonError> {
-        let end = self.doc.nodes.len();
-        if let Some(f) = self.stack.pop() {
-            let len = if end > f.slot + 1 { f.count + 1 } else { 0 };
-            let end = end as u32;
-            if let Some(s) = self.doc.nodes.get_mut(f.slot) {
-                s.a = len;
-                s.b = end;
-            }
+            return Err("trailing characters");
         }
         Ok(())
     }
 
-    /// Reads `"key": ` and the start of its value, at a `"`.
-    fn member(&mut self) -> Result<(), JsonError> {
-        if self.peek() != Some(b'"') {
-            return Err(self.fail(if self.peek().is_none() {
-                "EOF while parsing an object"
-            } else {
-                "key must be a string"
-            }));
+    /// Closes the container `top`: its count and end become known. Then `top` is its parent,
+    /// if it has one (returned).
+    #[inline]
+    fn close(&mut self, top: &mut Frame) -> bool {
+        let end = self.doc.nodes.len();
+        let len = if end > top.slot as usize + 1 {
+            top.count + 1
+        } else {
+            0
+        };
+        if let Some(s) = self.doc.nodes.get_mut(top.slot as usize) {
+            s.a = len;
+            s.b = end as u32;
         }
-        let key = self.doc.nodes.len();
-        self.string(true)?;
-        if let Some(f) = self.stack.last_mut() {
-            f.key = key;
+        match self.stack.pop() {
+            Some(f) => {
+                *top = f;
+                true
+            }
+            None => false,
         }
+    }
+
+    /// Reads `"key": ` up to the member's value (whitespace skipped); `top` is its object.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn member(&mut self, top: &mut Frame) -> Step {
+        match self.peek() {
+            Some(b'"') => {}
+            None => return Err("EOF while parsing an object"),
+            Some(_) => return Err("key must be a string"),
+        }
+        let key = self.doc.nodes.len() as u32;
+        self.string(Tag::Key, Tag::KeyDecoded)?;
+        top.key = key;
         self.skip_ws();
         match self.peek() {
             Some(b':') => self.i += 1,
-            None => return Err(self.fail("EOF while parsing an object")),
-            Some(_) => return Err(self.fail("expected `:`")),
+            None => return Err("EOF while parsing an object"),
+            Some(_) => return Err("expected `:`"),
         }
         self.skip_ws();
-        self.value()
+        Ok(())
     }
 
-    /// Reads one value, or opens a container (its contents are read by `run`'s loop).
-    fn value(&mut self) -> Result<(), JsonError> {
-        match self.peek() {
-            Some(b'"') => self.string(false),
-            Some(c @ (b'{' | b'[')) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(self.fail("recursion limit exceeded"));
-                }
-                self.i += 1;
-                let object = c == b'{';
-                let slot = self.doc.nodes.len();
-                self.push(if object { Tag::Object } else { Tag::Array }, 0, 0)?;
-                self.stack.push(Frame {
-                    slot,
-                    count: 0,
-                    key: slot,
-                    object,
-                });
-                self.skip_ws();
-                match (object, self.peek()) {
-                    (true, Some(b'}')) | (false, Some(b']')) => {
-                        self.i += 1;
-                        self.close()
-                    }
-                    (true, _) => self.member(),
-                    (false, None) => Err(self.fail("EOF while parsing a list")),
-                    (false, _) => self.value(),
-                }
-            }
-            Some(b't') => self.literal(b"true", Tag::True),
-            Some(b'f') => self.literal(b"false", Tag::False),
-            Some(b'n') => self.literal(b"null", Tag::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            None => Err(self.fail("EOF while parsing a value")),
-            Some(_) => Err(self.fail("expected value")),
-        }
-    }
-
-    fn literal(&mut self, word: &[u8], tag: Tag) -> Result<(), JsonError> {
+    fn literal(&mut self, word: &[u8], tag: Tag) -> Step {
         let end = self.i + word.len();
         if self.b.get(self.i..end) != Some(word) {
-            return Err(self.fail("expected ident"));
+            return Err("expected ident");
         }
         self.i = end;
-        self.push(tag, 0, 0)
+        self.push(tag, 0, 0);
+        Ok(())
     }
 
     fn digits(&mut self) -> usize {
@@ -279,7 +388,8 @@ impl<'t> Scanner<'t> {
         self.i - start
     }
 
-    fn number(&mut self) -> Result<(), JsonError> {
+    #[inline]
+    fn number(&mut self) -> Step {
         let start = self.i;
         if self.peek() == Some(b'-') {
             self.i += 1;
@@ -287,17 +397,31 @@ impl<'t> Scanner<'t> {
         let int_start = self.i;
         let n = self.digits();
         if n == 0 {
-            return Err(self.fail("invalid number"));
+            return Err("invalid number");
         }
         if n > 1 && self.b.get(int_start) == Some(&b'0') {
-            return Err(self.fail("invalid number"));
+            return Err("invalid number");
         }
+        match self.peek() {
+            // An integer of up to 18 digits always fits an i64.
+            Some(b'.' | b'e' | b'E') => self.fraction(start),
+            _ if n <= 18 => {
+                self.push(Tag::Number, start, self.i);
+                Ok(())
+            }
+            _ => self.fraction(start),
+        }
+    }
+
+    /// The rest of [`Self::number`] after its integer digits, and the range check.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+    fn fraction(&mut self, start: usize) -> Step {
         let mut integer = true;
         if self.peek() == Some(b'.') {
             self.i += 1;
             integer = false;
             if self.digits() == 0 {
-                return Err(self.fail("invalid number"));
+                return Err("invalid number");
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
@@ -307,46 +431,47 @@ impl<'t> Scanner<'t> {
                 self.i += 1;
             }
             if self.digits() == 0 {
-                return Err(self.fail("invalid number"));
+                return Err("invalid number");
             }
         }
         let text = self.text.get(start..self.i).unwrap_or("");
         // Integers that fit 64 bits are exact; anything else must be a finite f64.
         let fits = integer && (text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok());
         if !fits && super::number::to_f64(text).is_none() {
-            let at = self.i;
             self.i = start;
-            let e = self.fail("number out of range");
-            self.i = at;
-            return Err(e);
+            return Err("number out of range");
         }
-        self.push(Tag::Number, start, self.i)
+        self.push(Tag::Number, start, self.i);
+        Ok(())
     }
 
-    /// Reads a string at `"`: a slice of the text, or decoded into `doc.decoded` if it has
-    /// escapes.
-    fn string(&mut self, key: bool) -> Result<(), JsonError> {
+    /// Reads a string at `"`: a slice of the text (`plain`), or decoded into `doc.decoded`
+    /// (`decoded`) if it has escapes.
+    #[inline]
+    fn string(&mut self, plain: Tag, decoded: Tag) -> Step {
         let start = self.i + 1;
         let end = plain_run(self.b, start);
         match self.b.get(end) {
             Some(b'"') => {
                 self.i = end + 1;
-                self.push(if key { Tag::Key } else { Tag::Str }, start, end)
+                self.push(plain, start, end);
+                Ok(())
             }
-            Some(b'\\') => self.escaped(key, start, end),
+            Some(b'\\') => self.escaped(decoded, start, end),
             Some(_) => {
                 self.i = end;
-                Err(self.fail("control character (\\u0000-\\u001F) found while parsing a string"))
+                Err("control character (\\u0000-\\u001F) found while parsing a string")
             }
             None => {
                 self.i = end;
-                Err(self.fail("EOF while parsing a string"))
+                Err("EOF while parsing a string")
             }
         }
     }
 
     /// The slow path of [`Self::string`]: `text[start..at]` is plain and `at` is a backslash.
-    fn escaped(&mut self, key: bool, start: usize, mut at: usize) -> Result<(), JsonError> {
+    #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+    fn escaped(&mut self, tag: Tag, start: usize, mut at: usize) -> Step {
         let out_start = self.doc.decoded.len();
         let mut run = start;
         loop {
@@ -357,12 +482,8 @@ impl<'t> Scanner<'t> {
                 Some(b'"') => {
                     self.i = at + 1;
                     let end = self.doc.decoded.len();
-                    let tag = if key {
-                        Tag::KeyDecoded
-                    } else {
-                        Tag::StrDecoded
-                    };
-                    return self.push(tag, out_start, end);
+                    self.push(tag, out_start, end);
+                    return Ok(());
                 }
                 Some(b'\\') => {
                     self.i = at + 1;
@@ -372,12 +493,11 @@ impl<'t> Scanner<'t> {
                 }
                 Some(_) => {
                     self.i = at;
-                    return Err(self
-                        .fail("control character (\\u0000-\\u001F) found while parsing a string"));
+                    return Err("control character (\\u0000-\\u001F) found while parsing a string");
                 }
                 None => {
                     self.i = at;
-                    return Err(self.fail("EOF while parsing a string"));
+                    return Err("EOF while parsing a string");
                 }
             }
             at = plain_run(self.b, self.i);
@@ -385,9 +505,9 @@ impl<'t> Scanner<'t> {
     }
 
     /// One escape after its backslash.
-    fn escape(&mut self) -> Result<char, JsonError> {
+    fn escape(&mut self) -> Result<char, &'static str> {
         let Some(c) = self.peek() else {
-            return Err(self.fail("EOF while parsing a string"));
+            return Err("EOF while parsing a string");
         };
         self.i += 1;
         Ok(match c {
@@ -404,38 +524,33 @@ impl<'t> Scanner<'t> {
                 match hi {
                     0xD800..=0xDBFF => {
                         if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
-                            return Err(self.fail("lone leading surrogate in hex escape"));
+                            return Err("lone leading surrogate in hex escape");
                         }
                         self.i += 2;
                         let lo = self.hex4()?;
                         if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return Err(self.fail("lone leading surrogate in hex escape"));
+                            return Err("lone leading surrogate in hex escape");
                         }
                         let code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                        char::from_u32(code)
-                            .ok_or_else(|| self.fail("invalid unicode code point"))?
+                        char::from_u32(code).ok_or("invalid unicode code point")?
                     }
-                    0xDC00..=0xDFFF => {
-                        return Err(self.fail("unexpected end of hex escape"));
-                    }
-                    _ => {
-                        char::from_u32(hi).ok_or_else(|| self.fail("invalid unicode code point"))?
-                    }
+                    0xDC00..=0xDFFF => return Err("unexpected end of hex escape"),
+                    _ => char::from_u32(hi).ok_or("invalid unicode code point")?,
                 }
             }
-            _ => return Err(self.fail("invalid escape")),
+            _ => return Err("invalid escape"),
         })
     }
 
-    fn hex4(&mut self) -> Result<u32, JsonError> {
+    fn hex4(&mut self) -> Result<u32, &'static str> {
         let mut v = 0u32;
         for _ in 0..4 {
             let d = match self.peek() {
                 Some(c @ b'0'..=b'9') => c - b'0',
                 Some(c @ b'a'..=b'f') => c - b'a' + 10,
                 Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                None => return Err(self.fail("EOF while parsing a string")),
-                Some(_) => return Err(self.fail("invalid escape")),
+                None => return Err("EOF while parsing a string"),
+                Some(_) => return Err("invalid escape"),
             };
             v = v * 16 + u32::from(d);
             self.i += 1;

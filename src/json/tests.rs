@@ -200,6 +200,41 @@ proptest! {
         prop_assert_eq!(scan::plain_run(&bytes, start), naive_plain_run(&bytes, start));
     }
 
+    /// The SIMD scan (x86_64) and the portable one (the wasm's) agree with the naive one,
+    /// across chunk boundaries and in the tail (fewer than 16 bytes left).
+    #[test]
+    fn plain_run_paths_agree(
+        bytes in proptest::collection::vec(prop_oneof![
+            1 => Just(b'"'), 1 => Just(b'\\'), 1 => 0u8..0x20, 2 => 0x20u8..=0xff, 8 => Just(b'a'),
+        ], 0..120),
+        start in 0usize..120,
+    ) {
+        let start = start.min(bytes.len());
+        let want = naive_plain_run(&bytes, start);
+        prop_assert_eq!(scan::swar_plain_run(&bytes, start), want);
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        prop_assert_eq!(scan::sse2::plain_run(&bytes, start), want);
+        prop_assert_eq!(scan::plain_run(&bytes, start), want);
+    }
+
+    /// Integer reads (with their fast path for up to 18 digits) agree with the standard
+    /// parser, range errors included.
+    #[test]
+    fn integer_reads_agree_with_std(v in prop_oneof![any::<i64>(), -1_000_000i64..1_000_000, Just(i64::MIN), Just(i64::MAX)], u in any::<u64>()) {
+        let p = Path::Root;
+        for text in [v.to_string(), u.to_string()] {
+            let doc = parse(&text).unwrap();
+            let n = doc.root();
+            prop_assert_eq!(n.i64(&p).ok(), text.parse::<i64>().ok());
+            prop_assert_eq!(n.u64(&p).ok(), text.parse::<u64>().ok());
+            prop_assert_eq!(n.i32(&p).ok(), text.parse::<i32>().ok());
+            prop_assert_eq!(n.u32(&p).ok(), text.parse::<u32>().ok());
+            if let Err(e) = n.u32(&p) {
+                prop_assert_eq!(e.message, format!("invalid value: integer `{text}`, expected u32"));
+            }
+        }
+    }
+
     #[test]
     fn agrees_with_serde_json_on_generated_values(v in arb_json()) {
         // Numbers are compared as serde_json reads them back (its float parsing is not exact).
