@@ -206,8 +206,7 @@ impl<'a> Compiler<'a, '_> {
                 let mut ok = true;
                 let base = self.at.len();
                 for (i, item) in items.iter().enumerate() {
-                    // Writing to a String cannot fail.
-                    let _ = write!(self.at, "[{i}]");
+                    push_index(self.at, i);
                     let c = self.node(item, depth + 1);
                     self.at.truncate(base);
                     match c {
@@ -502,8 +501,7 @@ impl<'a> Compiler<'a, '_> {
                 }
                 let base = self.at.len();
                 for (i, s) in strs.iter().enumerate() {
-                    // Writing to a String cannot fail.
-                    let _ = write!(self.at, "[{i}]");
+                    push_index(self.at, i);
                     let checked = self.check_value(field, allowed, path, s);
                     self.at.truncate(base);
                     checked?;
@@ -586,6 +584,13 @@ impl<'a> Compiler<'a, '_> {
         }
         Some(())
     }
+}
+
+/// Appends `[i]` to a JSON path: no formatting machinery on the path of every list item.
+fn push_index(at: &mut String, i: usize) {
+    at.push('[');
+    crate::pack::money::push_digits(at, i as u64, false);
+    at.push(']');
 }
 
 #[cfg(test)]

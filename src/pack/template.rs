@@ -89,7 +89,7 @@ impl Template {
         let mut piece = 0;
         let mut rest = text;
         let before = errors.len();
-        while let Some(i) = rest.bytes().position(|b| b == b'{' || b == b'}') {
+        while let Some(i) = next_brace(rest) {
             let (Some(head), Some(tail)) = (rest.get(..i), rest.get(i..)) else {
                 break;
             };
@@ -208,6 +208,15 @@ impl Template {
             }
         }
         Some(out)
+    }
+}
+
+/// Where the first `{` or `}` of `s` is: two word-at-a-time searches (`str::find` of one
+/// char) rather than a byte-by-byte scan for either.
+fn next_brace(s: &str) -> Option<usize> {
+    match (s.find('{'), s.find('}')) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
