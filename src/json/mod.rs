@@ -383,6 +383,22 @@ impl<'a> Object<'a> {
         if self.len < 2 {
             return None;
         }
+        // A small object (a condition, a price) is checked pairwise, without allocating; the
+        // key named is the least repeated one, as the sorted search below finds.
+        const SMALL: usize = 8;
+        if self.len <= SMALL {
+            let mut seen = [""; SMALL];
+            let mut least: Option<&'a str> = None;
+            for (i, (k, _)) in self.iter().enumerate() {
+                if seen.get(..i).is_some_and(|s| s.contains(&k)) && least.is_none_or(|l| k < l) {
+                    least = Some(k);
+                }
+                if let Some(slot) = seen.get_mut(i) {
+                    *slot = k;
+                }
+            }
+            return least;
+        }
         // `sorted`'s sort, not a second instantiation of one for keys alone (wasm size).
         let sorted = self.sorted();
         sorted.windows(2).find(|w| w[0].0 == w[1].0).map(|w| w[0].0)
