@@ -35,22 +35,30 @@ pub fn format_money(amount: u64, currency: &str) -> String {
 /// Appends `n` in decimal, with a `,` between thousands when `group` is set; no formatting
 /// machinery, one digit buffer on the stack.
 pub fn push_digits(out: &mut String, n: u64, group: bool) {
-    // Digits of `n`, least significant first.
-    let mut digits = [0u8; 20];
-    let (mut v, mut len) = (n, 0);
+    // The text, written backwards from the end of a stack buffer: 20 digits and 6 commas at
+    // most. Pushed as one ASCII string.
+    let mut buf = [0u8; 26];
+    let (mut v, mut at, mut digits) = (n, buf.len(), 0);
     loop {
-        digits[len] = b'0' + (v % 10) as u8;
-        len += 1;
+        if group && digits > 0 && digits % 3 == 0 {
+            at -= 1;
+            if let Some(b) = buf.get_mut(at) {
+                *b = b',';
+            }
+        }
+        at -= 1;
+        if let Some(b) = buf.get_mut(at) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        digits += 1;
         v /= 10;
         if v == 0 {
             break;
         }
     }
-    for i in (0..len).rev() {
-        out.push(char::from(digits[i]));
-        if group && i > 0 && i % 3 == 0 {
-            out.push(',');
-        }
+    // ASCII digits and commas: always UTF-8.
+    if let Some(text) = buf.get(at..).and_then(|b| std::str::from_utf8(b).ok()) {
+        out.push_str(text);
     }
 }
 
