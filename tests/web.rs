@@ -804,7 +804,10 @@ fn withdrawal_deletes_every_xsell_key() {
         assert!(valid_id(&json!(vid)));
         let mut keys = xsell_keys();
         keys.sort();
-        let mut all = Engine::storage_keys();
+        let mut all: Vec<String> = Engine::storage_keys()
+            .iter()
+            .map(|k| k.as_string().expect("a string key"))
+            .collect();
         all.sort();
         assert_eq!(keys, all, "storage consent: every key written");
         assert_eq!(storage().get_item(VISITOR_KEY).unwrap(), Some(vid.clone()));
@@ -1164,4 +1167,244 @@ fn malformed_load_arguments_are_a_failure() {
     let args = json!({"keys": "", "now": now()});
     assert_failure(&e.load(&demo(), js(&args)), "unknown_key", "no keys");
     assert!(!e.ready());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading JS inputs: one value tree from serde-wasm-bindgen, then typed reads
+// ---------------------------------------------------------------------------------------------
+
+/// A JS value from JS source: for what JSON cannot say (`undefined`, `Map`, BigInt, symbols).
+fn js_eval(src: &str) -> JsValue {
+    Function::new_no_args(&format!("return ({src});"))
+        .call0(&JsValue::NULL)
+        .expect("test JS source")
+}
+
+/// Signals a host might pass, good and bad, as JS source.
+const SIGNALS_INPUTS: &[&str] = &[
+    r#"{placement: "cart"}"#,
+    r#"{placement: "cart", page: undefined}"#,
+    r#"{placement: "cart", page: null}"#,
+    r#"{placement: "cart", page: {product: null, category: undefined, dwell_seconds: 12.5}}"#,
+    r#"{placement: "cart", page: {dwell_seconds: Infinity}}"#,
+    r#"{placement: "cart", page: {dwell_seconds: "12"}}"#,
+    r#"{placement: "cart", page: []}"#,
+    r#"[["placement", "cart"], ["page", [["product", "A"]]], ["stock", [["A", 2]]]]"#,
+    r#"[["placement", "cart"], ["page", [[1, "A"]]]]"#,
+    r#"[["placement", "cart"], ["page", [1]]]"#,
+    r#"[["placement", "cart"], ["placement", "product"]]"#,
+    r#"{placement: "cart", answers: [["a", 1], ["a", 2]]}"#,
+    r#"{placement: "cart", stock: [["A", 1], ["B", 2]]}"#,
+    r#"{placement: "cart", device: null}"#,
+    r#"{placement: "cart", device: "tablet"}"#,
+    r#"{placement: "cart", device: {tablet: null}}"#,
+    r#"{placement: "cart", device: {tablet: 1}}"#,
+    r#"{placement: "cart", device: {}}"#,
+    r#"{placement: "cart", device: "watch"}"#,
+    r#"{placement: "cart", device: 5}"#,
+    r#"{placement: "cart", motivation: "reduce_risk"}"#,
+    r#"{placement: "cart", motivation: "greed"}"#,
+    r#"new Map([["placement", "cart"], ["geo", new Map([["country", "DE"]])]])"#,
+    r#"new Map([["placement", "cart"], [1, 2]])"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A"}, {sku: "B", qty: 3}]}}"#,
+    r#"{placement: "cart", cart: {items: [{qty: 3}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: 1.5}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: -1}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: 4294967296}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: 4294967295}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: "2"}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", qty: null}]}}"#,
+    r#"{placement: "cart", cart: {items: [{sku: "A", price: 1}]}}"#,
+    r#"{placement: "cart", cart: {items: "A"}}"#,
+    r#"{placement: "cart", cart: {items: {}}}"#,
+    r#"{placement: "cart", time: {local_hour: 255, weekday: 1.0}}"#,
+    r#"{placement: "cart", time: {local_hour: 256}}"#,
+    r#"{placement: "cart", time: {weekday: -1}}"#,
+    r#"{placement: "cart", session: {id: "s", pages_viewed: -0, viewed_categories: ["a"]}}"#,
+    r#"{placement: "cart", session: {pages_viewed: 2.5}}"#,
+    r#"{placement: "cart", session: {viewed_categories: [1]}}"#,
+    r#"{placement: "cart", session: {viewed_categories: "a"}}"#,
+    r#"{placement: "cart", lifecycle: {purchased_at: -5, purchased: ["A"]}}"#,
+    r#"{placement: "cart", lifecycle: {purchased_at: 2 ** 53}}"#,
+    r#"{placement: "cart", lifecycle: {purchased_at: 1.5}}"#,
+    r#"{placement: "cart", lifecycle: {purchased_at: 12n}}"#,
+    r#"{placement: "cart", lifecycle: {days_to_renewal: 3, usage_count: 1e300, days_to_depletion: -2}}"#,
+    r#"{placement: "cart", lifecycle: {renewal: 1}}"#,
+    r#"{placement: "cart", answers: {a: true, b: 2.5, c: "x", d: 7, e: 12n}}"#,
+    r#"{placement: "cart", answers: {a: null}}"#,
+    r#"{placement: "cart", answers: {a: []}}"#,
+    r#"{placement: "cart", answers: {a: {}}}"#,
+    r#"{placement: "cart", answers: {a: new Uint8Array(2)}}"#,
+    r#"{placement: "cart", answers: []}"#,
+    r#"{placement: "cart", stock: {A: 3, B: -2}}"#,
+    r#"{placement: "cart", stock: {A: 1.5}}"#,
+    r#"{placement: "cart", stock: {A: "3"}}"#,
+    r#"{placement: "cart", customer: {segment: "vip", tenure_days: 3, first_purchase: null, order_count: 2, category_mix: ["a"]}}"#,
+    r#"{placement: "cart", customer: {first_purchase: 1}}"#,
+    r#"{placement: "cart", customer: {category_mix: "a"}}"#,
+    r#"{placement: "cart", customer: {vip: true}}"#,
+    r#"{placement: "cart", geo: {country: Symbol("x")}}"#,
+    r#"{placement: "cart", geo: {country: () => 1}}"#,
+    r#"{placement: "cart", extra: undefined}"#,
+    r#"{placement: undefined}"#,
+    r#"{placement: 5}"#,
+    r#"{}"#,
+    r#"Object.create({placement: "cart"})"#,
+    r#"5"#,
+    r#""cart""#,
+    r#"null"#,
+    r#"undefined"#,
+    r#"[]"#,
+    r#"() => 1"#,
+];
+
+const CONSENT_INPUTS: &[&str] = &[
+    r#"{}"#,
+    r#"{storage: true, personalization: false, measurement: true, gpc: false}"#,
+    r#"{storage: "yes"}"#,
+    r#"{storage: 1}"#,
+    r#"{gpc: null}"#,
+    r#"{gpc: undefined}"#,
+    r#"{tracking: true}"#,
+    r#"new Map([["storage", true]])"#,
+    r#"null"#,
+    r#"[]"#,
+    r#""x""#,
+];
+
+const EVENT_INPUTS: &[&str] = &[
+    r#"{}"#,
+    r#"{kind: "shown", offer: "a", placement: "p", session: "s"}"#,
+    r#"{kind: null}"#,
+    r#"{kind: undefined, offer: undefined}"#,
+    r#"{kind: "purchased", skus: ["A", "B"]}"#,
+    r#"{kind: "purchased", skus: "A"}"#,
+    r#"{kind: "purchased", skus: null}"#,
+    r#"{kind: "purchased", skus: [1]}"#,
+    r#"{kind: ["shown"]}"#,
+    r#"{kind: "exploded"}"#,
+    r#"{kind: {dismissed: null}, offer: "a"}"#,
+    r#"{kind: "accepted", offer: 5}"#,
+    r#"{kind: "shown", offer: "a", bogus: true}"#,
+    r#"null"#,
+    r#"7"#,
+];
+
+/// `new` and `old` agree: the same value, or both a failure.
+fn agree<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    new: Result<T, String>,
+    old: Result<T, String>,
+) -> Option<String> {
+    match (&new, &old) {
+        (Ok(a), Ok(b)) if a == b => None,
+        (Err(_), Err(_)) => None,
+        _ => Some(format!("{what}:\n  read: {new:?}\n  serde: {old:?}")),
+    }
+}
+
+#[wasm_bindgen_test]
+fn inputs_read_as_the_serde_derives_read_them() {
+    use xsell::wasm::{read_consent, read_event, read_signals};
+    use xsell::{Consent, Signals};
+    let mut wrong = Vec::new();
+    let mut signals: Vec<(String, JsValue)> = SIGNALS_INPUTS
+        .iter()
+        .map(|s| ((*s).to_owned(), js_eval(s)))
+        .collect();
+    let mut events: Vec<(String, JsValue)> = EVENT_INPUTS
+        .iter()
+        .map(|s| ((*s).to_owned(), js_eval(s)))
+        .collect();
+    for (file, text) in corpus::CASES {
+        let case: Value = serde_json::from_str(text).expect("case JSON");
+        signals.push(((*file).to_owned(), js(&case["signals"])));
+        for entry in case["ledger"].as_array().into_iter().flatten() {
+            events.push(((*file).to_owned(), js(&entry["event"])));
+        }
+    }
+    for (what, v) in signals {
+        let old = serde_wasm_bindgen::from_value::<Signals>(v.clone()).map_err(|e| e.to_string());
+        wrong.extend(agree(&what, read_signals(v), old));
+    }
+    for (what, v) in events {
+        let old = serde_wasm_bindgen::from_value::<Event>(v.clone()).map_err(|e| e.to_string());
+        wrong.extend(agree(&what, read_event(v), old));
+    }
+    for src in CONSENT_INPUTS {
+        let v = js_eval(src);
+        let old = serde_wasm_bindgen::from_value::<Consent>(v.clone()).map_err(|e| e.to_string());
+        wrong.extend(agree(src, read_consent(v), old));
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn input_failures_name_the_field() {
+    fresh_storage();
+    let mut e = engine_with(&consent(false, false));
+    let message = |v: JsValue| json(&v)["message"].as_str().unwrap_or_default().to_owned();
+    let cases = [
+        (
+            json!({"placement": "product", "page": {"dwell_seconds": "long"}}),
+            "page.dwell_seconds: invalid type: string \"long\", expected f64",
+        ),
+        (
+            json!({"placement": "product", "cart": {"items": [{"sku": "A"}, {"sku": "B", "qty": -1}]}}),
+            "cart.items[1].qty: invalid type",
+        ),
+        (
+            json!({"placement": "product", "cart": {"items": [{"sku": "A", "qty": 4294967296u64}]}}),
+            "cart.items[0].qty: invalid value: integer `4294967296`, expected u32",
+        ),
+        (
+            json!({"placement": "product", "cart": {"items": [{"qty": 1}]}}),
+            "cart.items[0]: missing field `sku`",
+        ),
+        (
+            json!({"placement": "product", "page": {"colour": "red"}}),
+            "page: unknown field `colour`, expected one of `product`, `category`, `dwell_seconds`",
+        ),
+        (
+            json!({"placement": "product", "bogus": 1}),
+            "unknown field `bogus`",
+        ),
+        (json!({}), "missing field `placement`"),
+        (
+            json!({"placement": "product", "answers": {"size": null}}),
+            "answers.size: data did not match any variant of untagged enum AnswerValue",
+        ),
+        (
+            json!({"placement": "product", "device": "watch"}),
+            "device: unknown variant `watch`, expected one of `mobile`, `tablet`, `desktop`",
+        ),
+        (
+            json!({"placement": "product", "session": {"viewed_categories": ["a", 2]}}),
+            "session.viewed_categories[1]: invalid type",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (signals, says) in cases {
+        let m = message(e.decide(js(&signals), now() as f64));
+        if !m.contains(says) {
+            wrong.push(format!("{signals}: {m:?} does not say {says:?}"));
+        }
+    }
+    let m = message(e.set_consent(js(&json!({"gpc": null}))));
+    if !m.starts_with("gpc: invalid type: unit value, expected a boolean") {
+        wrong.push(format!("consent: {m:?}"));
+    }
+    let m = message(e.record(js(&json!({"kind": "shown", "offer": 5})), now() as f64));
+    if !m.starts_with("offer: invalid type") {
+        wrong.push(format!("event: {m:?}"));
+    }
+    let m = message(e.load(&demo(), js(&json!({"keys": 7, "now": now()}))));
+    if !m.starts_with("keys: invalid type") {
+        wrong.push(format!("load: {m:?}"));
+    }
+    let m = message(e.load(&demo(), js(&json!({"keys": trusted()}))));
+    if m != "missing field `now`" {
+        wrong.push(format!("load: {m:?}"));
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
