@@ -11,16 +11,37 @@
 //! decision's strings and repeated parts are made once and shared frozen (`out`), and decision
 //! ids come from a per-engine seed (`Ids`) rather than one `crypto.getRandomValues` each.
 
-mod input;
 mod out;
 mod store;
 
 pub use store::{Store, KEYS, LEDGER_KEY, VISITOR_KEY};
 
+use crate::ledger::Event;
 use crate::load::{load, LoadError, LoadOptions};
-use crate::{decide, Consent, Pack, TrustedKeys};
-use serde::Serialize;
+use crate::{decide, Consent, Pack, Signals, TrustedKeys};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+
+/// How a pack is loaded, from JS: `{ keys, now, audience?, skewSecs? }`.
+///
+/// Object-only like the core's input types: an array would otherwise be read positionally, and
+/// reading it as a map lets `deny_unknown_fields` see a misspelt key (`{ audiance }` silently
+/// skipping the audience check).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Self")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LoadArgs {
+    /// Trusted public keys, `ed25519:<base64>`, separated by commas or whitespace.
+    keys: String,
+    /// Unix seconds.
+    now: f64,
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    skew_secs: Option<f64>,
+}
+
+crate::object_only!(LoadArgs,);
 
 /// A failure as JS sees it.
 #[derive(Serialize)]
@@ -53,29 +74,9 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&ser).unwrap_or(JsValue::NULL)
 }
 
-/// A JS value as a core type: read from the object by serde-wasm-bindgen into a value tree
-/// (no JSON text per call), then by `read` (see `input`).
-fn from_js<T>(v: JsValue, read: fn(&input::Val) -> Result<T, String>) -> Result<T, String> {
-    let v: input::Val = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
-    read(&v)
-}
-
-/// What `decide` reads from its `signals` argument (for tests).
-#[doc(hidden)]
-pub fn read_signals(v: JsValue) -> Result<crate::Signals, String> {
-    from_js(v, input::signals)
-}
-
-/// What `setConsent` reads from its argument (for tests).
-#[doc(hidden)]
-pub fn read_consent(v: JsValue) -> Result<Consent, String> {
-    from_js(v, input::consent)
-}
-
-/// What `record` reads from its `event` argument (for tests).
-#[doc(hidden)]
-pub fn read_event(v: JsValue) -> Result<crate::Event, String> {
-    from_js(v, input::event)
+/// A JS value as a core type, read directly from the object (no JSON text per call).
+fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())
 }
 
 fn failure(code: &str, message: impl Into<String>) -> JsValue {
@@ -272,7 +273,7 @@ impl Engine {
     /// version than the device has seen is a `rollback` failure and is unloaded.
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&mut self, consent: JsValue) -> JsValue {
-        let c = match from_js(consent, input::consent) {
+        let c = match from_js::<Consent>(&consent) {
             Ok(c) => c,
             Err(e) => return failure("bad_consent", e),
         };
@@ -323,7 +324,7 @@ impl Engine {
     /// raises the stored high-water mark (written at the next `record` or `flush`); on any
     /// failure the last good pack stays in use.
     pub fn load(&mut self, envelope: &[u8], args: JsValue) -> JsValue {
-        let args = match from_js(args, input::load_args) {
+        let args: LoadArgs = match from_js(&args) {
             Ok(a) => a,
             Err(e) => return failure("bad_arguments", e),
         };
@@ -377,15 +378,7 @@ impl Engine {
             }
         }
         out.retain(|v| v.is_finite() && *v > 0.0 && *v <= 3600.0);
-        // An insertion sort: a pack has a few thresholds, and the standard library's sort
-        // would be about 3.5 KB of wasm used only here.
-        for i in 1..out.len() {
-            let mut j = i;
-            while j > 0 && out[j - 1] > out[j] {
-                out.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        out.sort_by(f64::total_cmp);
         out.dedup();
         out
     }
@@ -418,7 +411,7 @@ impl Engine {
         let Some(pack) = &self.pack else {
             return failure("no_pack", "no pack is loaded");
         };
-        let signals = match from_js(signals, input::signals) {
+        let signals: Signals = match from_js(&signals) {
             Ok(s) => s,
             Err(e) => return failure("bad_signals", e),
         };
@@ -436,11 +429,11 @@ impl Engine {
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the
     /// stored ledger. Returns `{ ok: true }` or a failure for a malformed event.
     pub fn record(&mut self, event: JsValue, now: f64) -> JsValue {
-        let event = match from_js(event, input::event) {
+        let event: Event = match from_js(&event) {
             Ok(e) => e,
             Err(e) => return failure("bad_event", e),
         };
-        let mut ledger = self.store.take_ledger();
+        let mut ledger = self.store.ledger().clone();
         ledger.record(&event, secs(now));
         self.store.set_ledger(ledger);
         to_js(&Done { ok: true })
@@ -477,8 +470,8 @@ impl Engine {
     }
 
     /// The keys xsell may write to localStorage.
-    #[wasm_bindgen(js_name = storageKeys, unchecked_return_type = "string[]")]
-    pub fn storage_keys() -> js_sys::Array {
-        KEYS.iter().map(|k| JsValue::from_str(k)).collect()
+    #[wasm_bindgen(js_name = storageKeys)]
+    pub fn storage_keys() -> Vec<String> {
+        KEYS.iter().map(|k| (*k).to_owned()).collect()
     }
 }
