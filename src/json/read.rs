@@ -935,31 +935,8 @@ mod tests {
 
     #[test]
     fn the_pack_structs_get_a_perfect_table() {
-        let offer = Fields::new(
-            [
-                "id",
-                "kind",
-                "item",
-                "bundle",
-                "placements",
-                "need",
-                "when",
-                "title",
-                "benefit",
-                "because",
-                "because_contextual",
-                "cta",
-                "priority",
-                "margin",
-                "caps",
-                "cooldown_hours",
-                "after",
-                "group",
-                "window",
-                "consent",
-            ],
-            0,
-        );
+        // The offer's own field set, as the pack reader uses it.
+        let offer = &crate::pack::source::OFFER_FIELDS;
         #[cfg(not(target_arch = "wasm32"))]
         assert_ne!(offer.table.mul, 0);
         for (i, name) in offer.names.iter().enumerate() {

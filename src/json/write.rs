@@ -81,20 +81,8 @@ pub fn value(out: &mut String, n: Node<'_>) {
 }
 
 /// Appends an unsigned integer in decimal.
-pub fn uint(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for b in &buf[i..] {
-        out.push(char::from(*b));
-    }
+pub fn uint(out: &mut String, v: u64) {
+    crate::pack::money::push_digits(out, v, false);
 }
 
 /// Appends a signed integer in decimal.

@@ -319,7 +319,7 @@ const BUNDLE_FIELDS: Fields<7> = Fields::new(
 const CAPS_FIELDS: Fields<3> = Fields::new(["session", "day", "week"], 0);
 const AFTER_FIELDS: Fields<2> = Fields::new(["offer", "event"], 0b1);
 const WINDOW_FIELDS: Fields<2> = Fields::new(["from", "until"], 0);
-const OFFER_FIELDS: Fields<20> = Fields::new(
+pub(crate) const OFFER_FIELDS: Fields<20> = Fields::new(
     [
         "id",
         "kind",
