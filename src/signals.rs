@@ -4,9 +4,9 @@
 //! field is optional except the placement, and unknown fields are rejected so a host typo
 //! surfaces as an error instead of an offer silently never firing.
 
+use crate::ledger::Map;
 use crate::pack::source::Motivation;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(remote = "Self")]
@@ -31,14 +31,14 @@ pub struct Signals {
     #[serde(default)]
     pub lifecycle: LifecycleSignals,
     /// Declared answers ("told us"), keyed by the pack's declared answer keys.
-    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
-    pub answers: BTreeMap<String, AnswerValue>,
+    #[serde(default, deserialize_with = "unique_map")]
+    pub answers: Map<AnswerValue>,
     /// The shopper's declared motivation, if they told us.
     #[serde(default)]
     pub motivation: Option<Motivation>,
     /// Live stock levels by sku; override the catalog's.
-    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
-    pub stock: BTreeMap<String, i64>,
+    #[serde(default, deserialize_with = "unique_map")]
+    pub stock: Map<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -71,6 +71,15 @@ pub struct CartItem {
     pub sku: String,
     #[serde(default = "one")]
     pub qty: u32,
+}
+
+/// A map that refuses duplicate keys (`crate::pack::strict::unique_map`).
+fn unique_map<'de, D, V>(d: D) -> Result<Map<V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    crate::pack::strict::unique_map(d).map(|m| m.into_iter().collect())
 }
 
 fn one() -> u32 {

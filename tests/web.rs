@@ -804,7 +804,10 @@ fn withdrawal_deletes_every_xsell_key() {
         assert!(valid_id(&json!(vid)));
         let mut keys = xsell_keys();
         keys.sort();
-        let mut all = Engine::storage_keys();
+        let mut all: Vec<String> = Engine::storage_keys()
+            .iter()
+            .map(|k| k.as_string().expect("a string key"))
+            .collect();
         all.sort();
         assert_eq!(keys, all, "storage consent: every key written");
         assert_eq!(storage().get_item(VISITOR_KEY).unwrap(), Some(vid.clone()));

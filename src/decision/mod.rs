@@ -54,6 +54,38 @@ pub enum Reason {
     LowerScore,
 }
 
+impl Outcome {
+    /// The outcome as it is serialized (`rename_all = "snake_case"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Offer => "offer",
+            Outcome::NoCandidates => "no_candidates",
+            Outcome::NoneEligible => "none_eligible",
+            Outcome::UnknownPlacement => "unknown_placement",
+        }
+    }
+}
+
+impl Reason {
+    /// The reason as it is serialized (`rename_all = "snake_case"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::OutsideWindow => "outside_window",
+            Reason::Stage => "stage",
+            Reason::Consent => "consent",
+            Reason::InCart => "in_cart",
+            Reason::Incompatible => "incompatible",
+            Reason::OutOfStock => "out_of_stock",
+            Reason::ConditionFalse => "condition_false",
+            Reason::SequenceNotReady => "sequence_not_ready",
+            Reason::Cooldown => "cooldown",
+            Reason::CapReached => "cap_reached",
+            Reason::ExclusiveGroup => "exclusive_group",
+            Reason::LowerScore => "lower_score",
+        }
+    }
+}
+
 /// One candidate that lost, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TraceEntry<'a> {

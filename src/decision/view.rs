@@ -100,6 +100,33 @@ pub struct NeedView {
     pub motivation: Motivation,
 }
 
+/// The names the pack's enums are serialized with (`rename_all = "snake_case"`), for
+/// serializers that write them as plain strings (the wasm adapter's `out`).
+pub fn kind_name(k: OfferKind) -> &'static str {
+    match k {
+        OfferKind::Addon => "addon",
+        OfferKind::Bundle => "bundle",
+    }
+}
+
+/// See [`kind_name`].
+pub fn tier_name(t: Tier) -> &'static str {
+    match t {
+        Tier::Good => "good",
+        Tier::Better => "better",
+        Tier::Best => "best",
+    }
+}
+
+/// See [`kind_name`].
+pub fn motivation_name(m: Motivation) -> &'static str {
+    match m {
+        Motivation::SaveTime => "save_time",
+        Motivation::ReduceRisk => "reduce_risk",
+        Motivation::EnhanceResults => "enhance_results",
+    }
+}
+
 /// What the card shows. Text fields are plain text: render with textContent, never as HTML.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OfferView<'a> {
@@ -249,6 +276,63 @@ impl OfferView<'_> {
             }),
             need: self.need,
             chosen: self.chosen.map(own),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::{Outcome, Reason};
+    use serde_json::{json, to_value};
+
+    #[test]
+    fn names_are_the_serde_names() {
+        use Reason::*;
+        for o in [
+            Outcome::Offer,
+            Outcome::NoCandidates,
+            Outcome::NoneEligible,
+            Outcome::UnknownPlacement,
+        ] {
+            assert_eq!(to_value(o).unwrap(), json!(o.name()));
+        }
+        for r in [
+            OutsideWindow,
+            Stage,
+            Consent,
+            InCart,
+            Incompatible,
+            OutOfStock,
+            ConditionFalse,
+            SequenceNotReady,
+            Cooldown,
+            CapReached,
+            ExclusiveGroup,
+            LowerScore,
+        ] {
+            assert_eq!(to_value(r).unwrap(), json!(r.name()));
+        }
+        for k in [OfferKind::Addon, OfferKind::Bundle] {
+            assert_eq!(to_value(k).unwrap(), json!(kind_name(k)));
+        }
+        for t in [Tier::Good, Tier::Better, Tier::Best] {
+            assert_eq!(to_value(t).unwrap(), json!(tier_name(t)));
+        }
+        for m in [
+            Motivation::SaveTime,
+            Motivation::ReduceRisk,
+            Motivation::EnhanceResults,
+        ] {
+            assert_eq!(to_value(m).unwrap(), json!(motivation_name(m)));
+        }
+        for s in [
+            crate::pack::Stage::Researching,
+            crate::pack::Stage::Purchasing,
+            crate::pack::Stage::Onboarding,
+            crate::pack::Stage::Using,
+        ] {
+            assert_eq!(to_value(s).unwrap(), json!(s.name()));
         }
     }
 }

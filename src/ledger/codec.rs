@@ -750,10 +750,10 @@ mod tests {
                     Ledger {
                         session,
                         session_total,
-                        session_placements,
+                        session_placements: session_placements.into_iter().collect(),
                         log: log.into_iter().map(|(t, p)| Shown(t, p)).collect(),
-                        offers,
-                        high_water,
+                        offers: offers.into_iter().collect(),
+                        high_water: high_water.into_iter().collect(),
                         purchase,
                     }
                 },

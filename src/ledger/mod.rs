@@ -6,10 +6,11 @@
 //! typed [`LedgerError`]; the caller then starts from [`Ledger::default`].
 
 mod codec;
+mod map;
 
 pub use codec::{LedgerError, LEDGER_PREFIX, MAX_ENCODED_LEN};
+pub use map::Map;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Offers remembered at most (least recently touched are forgotten first).
 pub const MAX_OFFERS: usize = 64;
@@ -107,16 +108,16 @@ pub struct Ledger {
     #[serde(rename = "st", default, skip_serializing_if = "is_zero")]
     pub session_total: u32,
     /// Shown this session, by placement.
-    #[serde(rename = "sp", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub session_placements: BTreeMap<String, u32>,
+    #[serde(rename = "sp", default, skip_serializing_if = "Map::is_empty")]
+    pub session_placements: Map<u32>,
     /// Shown events within the last week (time, placement), oldest first.
     #[serde(rename = "log", default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<Shown>,
-    #[serde(rename = "o", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub offers: BTreeMap<String, OfferHistory>,
+    #[serde(rename = "o", default, skip_serializing_if = "Map::is_empty")]
+    pub offers: Map<OfferHistory>,
     /// Highest pack version accepted, by pack id (anti-rollback).
-    #[serde(rename = "hw", default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub high_water: BTreeMap<String, u64>,
+    #[serde(rename = "hw", default, skip_serializing_if = "Map::is_empty")]
+    pub high_water: Map<u64>,
     /// Last purchase: time and skus.
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     pub purchase: Option<(i64, Vec<String>)>,
@@ -180,17 +181,11 @@ impl Ledger {
     /// Raises the high-water mark for a pack; never lowers it.
     pub fn raise_high_water(&mut self, id: &str, version: u64) {
         let id = &bounded(id, MAX_ID_LEN);
-        let hw = self.high_water.entry(id.clone()).or_insert(0);
+        let hw = self.high_water.get_or_insert_with(id, || 0);
         *hw = (*hw).max(version);
         while self.high_water.len() > MAX_PACKS {
             // Forget the lowest mark (by version, then id): the oldest pack lineage.
-            let Some(k) = self
-                .high_water
-                .iter()
-                .filter(|(k, _)| *k != id)
-                .min_by_key(|(k, v)| (**v, (*k).clone()))
-                .map(|(k, _)| k.clone())
-            else {
+            let Some(k) = lowest(self.high_water.iter().filter(|(k, _)| *k != id), |v| *v) else {
                 break;
             };
             self.high_water.remove(&k);
@@ -237,7 +232,7 @@ impl Ledger {
             event.placement.as_deref().unwrap_or_default(),
             MAX_PLACEMENT_LEN,
         );
-        let h = self.offers.entry(offer.to_owned()).or_default();
+        let h = self.offers.get_or_insert_with(offer, OfferHistory::default);
         h.touched = now;
         match kind {
             EventKind::Shown => {
@@ -252,10 +247,7 @@ impl Ledger {
                     if self.session_placements.len() < MAX_PLACEMENTS
                         || self.session_placements.contains_key(&placement)
                     {
-                        let c = self
-                            .session_placements
-                            .entry(placement.clone())
-                            .or_insert(0);
+                        let c = self.session_placements.get_or_insert_with(&placement, || 0);
                         *c = c.saturating_add(1);
                     }
                 }
@@ -282,12 +274,7 @@ impl Ledger {
     /// smaller than localStorage, such as a cookie). High-water marks are kept last.
     pub fn shrink_to(&mut self, max: usize) {
         while self.encoded_len() > max {
-            if let Some(k) = self
-                .offers
-                .iter()
-                .min_by_key(|(k, h)| (h.touched, (*k).clone()))
-                .map(|(k, _)| k.clone())
-            {
+            if let Some(k) = self.least_recent() {
                 self.offers.remove(&k);
             } else if !self.log.is_empty() {
                 let half = self.log.len().div_ceil(2);
@@ -303,17 +290,33 @@ impl Ledger {
 
     fn evict(&mut self) {
         while self.offers.len() > MAX_OFFERS {
-            let Some(k) = self
-                .offers
-                .iter()
-                .min_by_key(|(k, h)| (h.touched, (*k).clone()))
-                .map(|(k, _)| k.clone())
-            else {
+            let Some(k) = self.least_recent() else {
                 break;
             };
             self.offers.remove(&k);
         }
     }
+
+    /// The least recently touched offer (by time, then id).
+    fn least_recent(&self) -> Option<String> {
+        lowest(self.offers.iter(), |h| h.touched)
+    }
+}
+
+/// The key whose value has the lowest `by`, the first in key order among equals: the lowest
+/// by (`by`, key), since maps iterate in key order.
+fn lowest<'m, V: 'm, K: Ord + Copy>(
+    entries: impl Iterator<Item = (&'m String, &'m V)>,
+    by: impl Fn(&V) -> K,
+) -> Option<String> {
+    let mut low: Option<(&String, K)> = None;
+    for (k, v) in entries {
+        let b = by(v);
+        if low.is_none_or(|(_, l)| b < l) {
+            low = Some((k, b));
+        }
+    }
+    low.map(|(k, _)| k.clone())
 }
 
 /// `s` itself when short enough, else a stable digest of it (`#` and 16 hex digits).

@@ -378,7 +378,15 @@ impl Engine {
             }
         }
         out.retain(|v| v.is_finite() && *v > 0.0 && *v <= 3600.0);
-        out.sort_by(f64::total_cmp);
+        // An insertion sort: a pack has a few thresholds, and the standard library's sort
+        // would be about 3.5 KB of wasm used only here.
+        for i in 1..out.len() {
+            let mut j = i;
+            while j > 0 && out[j - 1] > out[j] {
+                out.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         out.dedup();
         out
     }
@@ -433,7 +441,7 @@ impl Engine {
             Ok(e) => e,
             Err(e) => return failure("bad_event", e),
         };
-        let mut ledger = self.store.ledger().clone();
+        let mut ledger = self.store.take_ledger();
         ledger.record(&event, secs(now));
         self.store.set_ledger(ledger);
         to_js(&Done { ok: true })
@@ -470,8 +478,8 @@ impl Engine {
     }
 
     /// The keys xsell may write to localStorage.
-    #[wasm_bindgen(js_name = storageKeys)]
-    pub fn storage_keys() -> Vec<String> {
-        KEYS.iter().map(|k| (*k).to_owned()).collect()
+    #[wasm_bindgen(js_name = storageKeys, unchecked_return_type = "string[]")]
+    pub fn storage_keys() -> js_sys::Array {
+        KEYS.iter().map(|k| JsValue::from_str(k)).collect()
     }
 }

@@ -19,13 +19,13 @@
 //! omissions as `Decision`'s own `Serialize`), plus `id` and `ok: true`.
 
 use crate::decision::view::own;
-use crate::decision::view::{BundleView, ItemView, Money, OfferView, TierView};
+use crate::decision::view::{kind_name, motivation_name, tier_name};
+use crate::decision::view::{BundleView, ItemView, Money, NeedView, OfferView, TierView};
 use crate::decision::{Decision, PackRef, Text, TraceEntry};
+use crate::ledger::Map;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Strings kept at most; past this the cache starts afresh (a pack's texts are far fewer).
@@ -33,10 +33,11 @@ const MAX_STRINGS: usize = 4096;
 /// Longer texts are not kept (a pack's texts are short; this bounds the cache's memory).
 const MAX_STRING_LEN: usize = 1024;
 
-/// JS strings made from Rust text, by content.
+/// JS strings made from Rust text, by content (a sorted map: a pack has a few hundred texts,
+/// and a hash map's code would be about 2 KB of wasm more).
 #[derive(Default)]
 struct Strings {
-    made: HashMap<Box<str>, JsValue, BuildHasherDefault<Fnv>>,
+    made: Map<JsValue>,
 }
 
 impl Strings {
@@ -50,31 +51,9 @@ impl Strings {
             if self.made.len() >= MAX_STRINGS {
                 self.made.clear();
             }
-            self.made.insert(s.into(), v.clone());
+            self.made.insert(s.to_owned(), v.clone());
         }
         v
-    }
-}
-
-/// FNV-1a: short keys, no adversary (the texts come from the signed pack and this engine).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 
@@ -322,7 +301,7 @@ impl ToJs for TierView<'_> {
     fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_struct("TierView", 4)?;
         field(&mut m, "offer", &self.offer, st)?;
-        m.serialize_field("tier", &self.tier)?;
+        field(&mut m, "tier", tier_name(self.tier), st)?;
         field(&mut m, "label", &self.label, st)?;
         field(&mut m, "price", &self.price, st)?;
         m.end()
@@ -333,7 +312,7 @@ impl ToJs for BundleView<'_> {
     fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_struct("BundleView", 4)?;
         field(&mut m, "name", &self.name, st)?;
-        m.serialize_field("tier", &self.tier)?;
+        field(&mut m, "tier", tier_name(self.tier), st)?;
         field(&mut m, "label", &self.label, st)?;
         field(&mut m, "tiers", self.tiers.as_slice(), st)?;
         m.end()
@@ -344,7 +323,7 @@ impl ToJs for OfferView<'_> {
     fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_struct("OfferView", 15)?;
         field(&mut m, "id", &self.id, st)?;
-        m.serialize_field("kind", &self.kind)?;
+        field(&mut m, "kind", kind_name(self.kind), st)?;
         field(&mut m, "title", &self.title, st)?;
         some(&mut m, "benefit", &self.benefit, st)?;
         field(&mut m, "because", &self.because, st)?;
@@ -356,8 +335,17 @@ impl ToJs for OfferView<'_> {
         some(&mut m, "savings", &self.savings, st)?;
         field(&mut m, "items", self.items.as_slice(), st)?;
         some(&mut m, "bundle", &self.bundle, st)?;
-        m.serialize_field("need", &self.need)?;
+        field(&mut m, "need", &self.need, st)?;
         some(&mut m, "chosen", &self.chosen, st)?;
+        m.end()
+    }
+}
+
+impl ToJs for NeedView {
+    fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("NeedView", 2)?;
+        field(&mut m, "stage", self.stage.name(), st)?;
+        field(&mut m, "motivation", motivation_name(self.motivation), st)?;
         m.end()
     }
 }
@@ -366,7 +354,7 @@ impl ToJs for TraceEntry<'_> {
     fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_struct("TraceEntry", 3)?;
         field(&mut m, "offer", &self.offer, st)?;
-        m.serialize_field("reason", &self.reason)?;
+        field(&mut m, "reason", self.reason.name(), st)?;
         field(&mut m, "detail", &self.detail, st)?;
         m.end()
     }
@@ -376,10 +364,10 @@ impl Serialize for Out<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (d, st) = (self.decision, self.strings);
         let mut m = s.serialize_struct("Decision", 12)?;
-        m.serialize_field("outcome", &d.outcome)?;
+        field(&mut m, "outcome", d.outcome.name(), st)?;
         field(&mut m, "placement", &d.placement, st)?;
         if let Some(stage) = d.stage {
-            m.serialize_field("stage", &stage)?;
+            field(&mut m, "stage", stage.name(), st)?;
         }
         m.serialize_field("pack", &Js(&self.pack))?;
         m.serialize_field("personalized", &d.personalized)?;

@@ -12,8 +12,7 @@
 //! A ledger held in memory (no storage consent, or a localStorage write that failed) is kept
 //! decoded: it is encoded only to be written or shown (`ledger_text`).
 
-use crate::ledger::Ledger;
-use std::collections::BTreeMap;
+use crate::ledger::{Ledger, Map};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -47,7 +46,7 @@ pub struct Store {
     /// `LEDGER_KEY` as a JS string, made once.
     ledger_key: JsValue,
     /// Values other than the ledger kept in memory (no consent, or a failed write).
-    memory: BTreeMap<String, String>,
+    memory: Map<String>,
     /// The ledger kept in memory: without storage consent the only one; with it, one whose
     /// localStorage write failed (full or blocked), newer than what localStorage still has.
     held: Option<Ledger>,
@@ -90,7 +89,7 @@ impl Store {
             persistent,
             local: None,
             ledger_key: JsValue::from_str(LEDGER_KEY),
-            memory: BTreeMap::new(),
+            memory: Map::new(),
             held: None,
             cached: None,
             marks: Vec::new(),
@@ -225,6 +224,17 @@ impl Store {
             .1
     }
 
+    /// The stored ledger as [`Store::ledger`] reads it, taken out of the store to be changed
+    /// (no copy of it is made). The caller gives it back with [`Store::set_ledger`]: until then
+    /// a ledger kept in memory is missing from the store.
+    pub(super) fn take_ledger(&mut self) -> Ledger {
+        self.ledger();
+        match self.held.take() {
+            Some(l) => l,
+            None => self.cached.take().map(|(_, l)| l).unwrap_or_default(),
+        }
+    }
+
     /// Raises the high-water mark of pack `id` to `version` in the stored ledger, writing it
     /// later: at the next write or [`Store::flush`], so that encoding and writing it is not in
     /// the way of the first card. Until then every read applies it, to whatever another tab
@@ -245,7 +255,7 @@ impl Store {
     /// with storage consent.
     pub fn flush(&mut self) {
         if self.persistent && (self.held.is_some() || !self.marks.is_empty()) {
-            let ledger = self.ledger().clone();
+            let ledger = self.take_ledger();
             self.set_ledger(ledger);
         }
     }

@@ -1,0 +1,208 @@
+//! A small map from strings, kept as a vector sorted by key: the ledger's and the signals' maps.
+//!
+//! These maps hold a few to a few dozen entries. A sorted vector finds a key by binary search,
+//! iterates in key order like a `BTreeMap` (so the ledger's text is the same), and costs a few
+//! hundred bytes of wasm where `BTreeMap`'s insert, remove and drop were about 10 KB.
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Entries sorted by key, each key once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Map<V>(Vec<(String, V)>);
+
+impl<V> Default for Map<V> {
+    fn default() -> Self {
+        Map(Vec::new())
+    }
+}
+
+impl<V> Map<V> {
+    pub fn new() -> Self {
+        Map(Vec::new())
+    }
+
+    /// Where `key` is, or where it would go.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let i = self.find(key).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let i = self.find(key).ok()?;
+        self.0.get_mut(i).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key` to `value`; returns the value it replaced.
+    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => self
+                .0
+                .get_mut(i)
+                .map(|e| std::mem::replace(&mut e.1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, inserted from `make` first if there is none (`entry().or_insert_with`).
+    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_owned(), make()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        let i = self.find(key).ok()?;
+        Some(self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl<'a, V> IntoIterator for &'a Map<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (String, V)>, fn(&'a (String, V)) -> Self::Item>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> IntoIterator for Map<V> {
+    type Item = (String, V);
+    type IntoIter = std::vec::IntoIter<(String, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Like a `BTreeMap`'s: a key given twice keeps its last value.
+impl<V> FromIterator<(String, V)> for Map<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        let mut m = Map::new();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+/// A JSON object, in key order (as a `BTreeMap`'s).
+impl<V: Serialize> Serialize for Map<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// From a JSON object (as a `BTreeMap`'s: a repeated key keeps its last value).
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Map<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Map<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Map<V>, A::Error> {
+                let mut out = Map::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    out.insert(k, v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V2(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn behaves_like_a_btree_map() {
+        let ops: Vec<(&str, Option<u32>)> = vec![
+            ("b", Some(1)),
+            ("a", Some(2)),
+            ("c", Some(3)),
+            ("b", Some(4)),
+            ("a", None),
+            ("", Some(5)),
+            ("é", Some(6)),
+            ("Z", Some(7)),
+            ("zz", None),
+            ("c", None),
+        ];
+        let (mut m, mut b) = (Map::new(), BTreeMap::new());
+        for (k, op) in ops {
+            match op {
+                Some(v) => assert_eq!(m.insert(k.to_owned(), v), b.insert(k.to_owned(), v)),
+                None => assert_eq!(m.remove(k), b.remove(k)),
+            }
+            assert!(m.iter().eq(b.iter()));
+            assert_eq!(m.len(), b.len());
+            assert_eq!(m.get(k), b.get(k));
+        }
+        *m.get_or_insert_with("y", || 0) += 1;
+        *m.get_or_insert_with("y", || 0) += 1;
+        assert_eq!(m.get("y"), Some(&2));
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"":5,"Z":7,"b":4,"y":2,"é":6}"#
+        );
+        let back: Map<u32> = serde_json::from_str(r#"{"b":1,"a":2,"b":3}"#).unwrap();
+        assert!(back.iter().eq([("a".to_owned(), 2), ("b".to_owned(), 3)]
+            .iter()
+            .map(|(k, v)| (k, v))));
+    }
+}
