@@ -31,13 +31,13 @@ pub struct Signals {
     #[serde(default)]
     pub lifecycle: LifecycleSignals,
     /// Declared answers ("told us"), keyed by the pack's declared answer keys.
-    #[serde(default, deserialize_with = "unique_map")]
+    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
     pub answers: Map<AnswerValue>,
     /// The shopper's declared motivation, if they told us.
     #[serde(default)]
     pub motivation: Option<Motivation>,
     /// Live stock levels by sku; override the catalog's.
-    #[serde(default, deserialize_with = "unique_map")]
+    #[serde(default, deserialize_with = "crate::pack::strict::unique_map")]
     pub stock: Map<i64>,
 }
 
@@ -71,15 +71,6 @@ pub struct CartItem {
     pub sku: String,
     #[serde(default = "one")]
     pub qty: u32,
-}
-
-/// A map that refuses duplicate keys (`crate::pack::strict::unique_map`).
-fn unique_map<'de, D, V>(d: D) -> Result<Map<V>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    crate::pack::strict::unique_map(d).map(|m| m.into_iter().collect())
 }
 
 fn one() -> u32 {

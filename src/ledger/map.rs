@@ -57,6 +57,25 @@ impl<V> Map<V> {
         }
     }
 
+    /// From entries in any order, each key at most once: sorted once rather than inserted one
+    /// by one (which is quadratic, and a host or a request may send a long map). A repeated key
+    /// is the error.
+    pub fn from_unique(entries: Vec<(String, V)>) -> Result<Self, String> {
+        let order = key_order(&entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>());
+        let mut slots: Vec<Option<(String, V)>> = entries.into_iter().map(Some).collect();
+        let mut out: Vec<(String, V)> = Vec::with_capacity(slots.len());
+        for i in order {
+            let Some(e) = slots.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
+            if out.last().is_some_and(|(k, _)| *k == e.0) {
+                return Err(e.0);
+            }
+            out.push(e);
+        }
+        Ok(Map(out))
+    }
+
     /// The value of `key`, inserted from `make` first if there is none (`entry().or_insert_with`).
     pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.find(key) {
@@ -102,6 +121,38 @@ impl<V> Map<V> {
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.0.iter_mut().map(|(_, v)| v)
     }
+}
+
+/// The positions of `keys` in ascending key order: a heapsort over indices, O(n log n) with no
+/// recursion, and one small function in the wasm whatever the map's value type (the standard
+/// library's sorts are about 2.5 KB of code per element type).
+fn key_order(keys: &[&str]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
+    let key = |i: usize| keys.get(i).copied().unwrap_or_default();
+    // Moves idx[root] down the max-heap held in idx[..end].
+    let sift = |idx: &mut [usize], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && key(idx[child]) < key(idx[child + 1]) {
+            child += 1;
+        }
+        if key(idx[root]) >= key(idx[child]) {
+            break;
+        }
+        idx.swap(root, child);
+        root = child;
+    };
+    let n = idx.len();
+    for root in (0..n / 2).rev() {
+        sift(&mut idx, root, n);
+    }
+    for end in (1..n).rev() {
+        idx.swap(0, end);
+        sift(&mut idx, 0, end);
+    }
+    idx
 }
 
 impl<'a, V> IntoIterator for &'a Map<V> {
@@ -200,6 +251,21 @@ mod tests {
             serde_json::to_string(&m).unwrap(),
             r#"{"":5,"Z":7,"b":4,"y":2,"é":6}"#
         );
+        for n in [0usize, 1, 2, 3, 7, 64, 200] {
+            // Every key once, in a scrambled order (37 is prime to each n here).
+            let entries: Vec<(String, usize)> = (0..n)
+                .map(|i| (format!("k{:03}", (i * 37 + 11) % n), i))
+                .collect();
+            let m = Map::from_unique(entries.clone()).unwrap();
+            let b: BTreeMap<String, usize> = entries.into_iter().collect();
+            assert!(m.iter().eq(b.iter()), "n = {n}");
+        }
+        let dup = vec![
+            ("b".to_owned(), 1),
+            ("a".to_owned(), 2),
+            ("b".to_owned(), 3),
+        ];
+        assert_eq!(Map::from_unique(dup), Err("b".to_owned()));
         let back: Map<u32> = serde_json::from_str(r#"{"b":1,"a":2,"b":3}"#).unwrap();
         assert!(back.iter().eq([("a".to_owned(), 2), ("b".to_owned(), 3)]
             .iter()

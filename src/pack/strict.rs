@@ -2,33 +2,30 @@
 //! maps that refuse duplicate keys instead of keeping the last one silently (serde's default),
 //! and structs read only from objects, never from serde's positional array form.
 
+use crate::ledger::Map;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// `deserialize_with` for `BTreeMap<String, V>` fields: refuses duplicate keys.
-pub fn unique_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+/// `deserialize_with` for [`Map`] fields: refuses duplicate keys.
+pub fn unique_map<'de, D, V>(d: D) -> Result<Map<V>, D::Error>
 where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
     struct MapVisitor<V>(std::marker::PhantomData<V>);
     impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-        type Value = BTreeMap<String, V>;
+        type Value = Map<V>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an object")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if out.contains_key(&key) {
-                    return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-                }
-                let v = map.next_value()?;
-                out.insert(key, v);
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+            while let Some(entry) = map.next_entry::<String, V>()? {
+                out.push(entry);
             }
-            Ok(out)
+            Map::from_unique(out)
+                .map_err(|key| de::Error::custom(format_args!("duplicate key `{key}`")))
         }
     }
     d.deserialize_map(MapVisitor(std::marker::PhantomData))
@@ -89,10 +86,19 @@ mod tests {
         #[derive(Deserialize)]
         struct W {
             #[serde(deserialize_with = "unique_map")]
-            m: BTreeMap<String, u8>,
+            m: Map<u8>,
         }
         let w = serde_json::from_str::<W>(r#"{"m":{"x":1,"y":2}}"#).unwrap();
         assert_eq!(w.m.len(), 2);
-        assert!(serde_json::from_str::<W>(r#"{"m":{"x":1,"x":2}}"#).is_err());
+        let dup = serde_json::from_str::<W>(r#"{"m":{"y":0,"x":1,"z":3,"x":2}}"#)
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            dup.as_deref()
+                .is_some_and(|e| e.contains("duplicate key `x`")),
+            "{dup:?}"
+        );
+        let w = serde_json::from_str::<W>(r#"{"m":{"z":1,"a":2,"m":3}}"#).unwrap();
+        assert_eq!(w.m.keys().collect::<Vec<_>>(), ["a", "m", "z"]);
     }
 }
