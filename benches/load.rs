@@ -5,6 +5,10 @@
 //! - The split of `load/1mb`: `load/verify_1mb` (envelope only: JSON, base64, Ed25519 over the
 //!   payload), `load/parse_1mb` (payload JSON → document → source structs, borrowing) and `load/from_json_1mb`
 //!   (`Pack::from_json`: parse + compile, no signature).
+//! - Floors for `load/1mb`, work any loader of this pack must do, none of it ours:
+//!   `load/floor_sha512_1mb` (SHA-512 of the payload, which Ed25519 hashes whole before anything
+//!   may be parsed) and `load/floor_json_syntax_1mb` (serde_json checking the payload's JSON
+//!   syntax and building nothing: `IgnoredAny`).
 //!
 //! Payloads are signed once, outside the timed loop, with a fixed test seed. The loaded pack is
 //! dropped outside the timing (`iter_with_large_drop`): these measure building it.
@@ -93,6 +97,15 @@ fn bench_load(c: &mut Criterion) {
     });
     group.bench_function("from_json_1mb", |b| {
         b.iter_with_large_drop(|| Pack::from_json(black_box(&big)))
+    });
+    group.bench_function("floor_sha512_1mb", |b| {
+        b.iter(|| {
+            use sha2::Digest;
+            sha2::Sha512::digest(black_box(&big))
+        })
+    });
+    group.bench_function("floor_json_syntax_1mb", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&big)).is_ok())
     });
     group.finish();
 }

@@ -189,6 +189,12 @@ if (want('a')) {
     `${int(sizes['xsell_core_bg.wasm'].bytes)} B raw`);
   verdict('a2', 'xsell.js (loader) after brotli -q 11', sizes['xsell.js'].brotli, 'B', `<= ${int(TARGET.loaderBr)} B`, sizes['xsell.js'].brotli <= TARGET.loaderBr,
     `${int(sizes['xsell.js'].bytes)} B raw; glue xsell_core.js adds ${int(sizes['xsell_core.js'].brotli)} B br (not in the target)`);
+  // The floor: what the required dependencies alone weigh, so what is left for the engine.
+  const floor = floorSize();
+  if (floor) {
+    sizes.floor = floor;
+    report.targets.find((t) => t.id === 'a1').note += `; the required dependencies alone (benches/web/floor) are ${int(floor.brotli)} B br (${int(floor.bytes)} raw), leaving ${int(TARGET.wasmBr - floor.brotli)} B br for the engine, which takes ${int(sizes['xsell_core_bg.wasm'].brotli - floor.brotli)} B`;
+  }
   // Where the bytes go: the same build's module with its names kept (see namedModule).
   const named = namedModule();
   if (named) {
@@ -211,10 +217,7 @@ function namedModule() {
   const cargoOut = R('target', 'wasm32-unknown-unknown', 'release', 'xsell.wasm');
   if (!existsSync(cargoOut)) return null;
   const stale = mtime(cargoOut) + 120_000 < mtime(path.join(DIST, 'xsell_core_bg.wasm'));
-  const lock = readFileSync(R('Cargo.lock'), 'utf8');
-  const ver = (/name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock) || [])[1];
-  const wb = ver && [path.join(os.homedir(), '.cache', '.wasm-pack', `wasm-bindgen-cargo-install-${ver}`, 'wasm-bindgen'),
-    path.join(os.homedir(), '.cache', '.wasm-pack', `wasm-bindgen-cargo-install-${ver}`, 'bin', 'wasm-bindgen')].find(existsSync);
+  const { wb, ver } = wasmBindgen();
   if (!wb) return { file: cargoOut, shipped: false, stale, note: 'cargo output (before wasm-bindgen and wasm-opt): wasm-bindgen not found in ~/.cache/.wasm-pack' };
   const dir = path.join(OUT, 'named');
   const opt = path.join(dir, 'xsell_core_bg.opt.wasm');
@@ -226,6 +229,14 @@ function namedModule() {
     run(R('node_modules', '.bin', 'wasm-opt'), [...flags, '-g', path.join(dir, 'xsell_core_bg.wasm'), '-o', opt]);
   }
   return { file: opt, shipped: true, stale, note: `cargo output through wasm-bindgen ${ver} --keep-debug and wasm-opt (build flags, -g)` };
+}
+// wasm-pack's cached wasm-bindgen of the version in Cargo.lock (what the build ran), if any.
+function wasmBindgen() {
+  const lock = readFileSync(R('Cargo.lock'), 'utf8');
+  const ver = (/name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock) || [])[1];
+  const wb = ver && [path.join(os.homedir(), '.cache', '.wasm-pack', `wasm-bindgen-cargo-install-${ver}`, 'wasm-bindgen'),
+    path.join(os.homedir(), '.cache', '.wasm-pack', `wasm-bindgen-cargo-install-${ver}`, 'bin', 'wasm-bindgen')].find(existsSync);
+  return { wb, ver };
 }
 function wasmOptFlags() {
   return run('python3', ['-c', "import tomllib;print('\\n'.join(tomllib.load(open('wasm-pack.toml','rb'))['defaults']['wasm-opt']))"]).split('\n').filter(Boolean);
@@ -327,20 +338,39 @@ function nativeFixtures() {
   return { us: out, measured: Number.isFinite(oldest) ? new Date(oldest).toISOString() : null, ranNow: !args.skipNative };
 }
 
-// ---- core-only module for (d)'s breakdown -----------------------------------------------
-function buildCore() {
-  const dir = path.join(OUT, 'core');
+// ---- side modules: benches/web/core (d's breakdown) and benches/web/floor (a1's floor) ----
+// Copies benches/web/<name>/ to target/bench-web/<name>/ with the root's lock file (so it is
+// measured with the dependency versions that ship) and builds it for wasm32 with cargo.
+function buildSide(name, crate) {
+  const dir = path.join(OUT, name);
   mkdirSync(dir, { recursive: true });
-  const toml = readFileSync(R('benches', 'web', 'core', 'Cargo.toml'), 'utf8').replace('@XSELL_ROOT@', ROOT.replaceAll('\\', '/'));
+  const toml = readFileSync(R('benches', 'web', name, 'Cargo.toml'), 'utf8').replace('@XSELL_ROOT@', ROOT.replaceAll('\\', '/'));
   const tomlPath = path.join(dir, 'Cargo.toml');
   if (!existsSync(tomlPath) || readFileSync(tomlPath, 'utf8') !== toml) writeFileSync(tomlPath, toml);
-  const lib = readFileSync(R('benches', 'web', 'core', 'lib.rs'));
+  const lib = readFileSync(R('benches', 'web', name, 'lib.rs'));
   if (!existsSync(path.join(dir, 'lib.rs')) || !readFileSync(path.join(dir, 'lib.rs')).equals(lib)) writeFileSync(path.join(dir, 'lib.rs'), lib);
-  // The root's lock file, so the core is measured with the dependency versions that ship.
   copyFileSync(R('Cargo.lock'), path.join(dir, 'Cargo.lock'));
-  log('core: building benches/web/core for wasm32 (first time about a minute)');
+  log(`${name}: building benches/web/${name} for wasm32 (first time about a minute)`);
   run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--target-dir', path.join(OUT, 'cargo')], { cwd: dir });
-  const raw = path.join(OUT, 'cargo', 'wasm32-unknown-unknown', 'release', 'xsell_bench_core.wasm');
+  return path.join(OUT, 'cargo', 'wasm32-unknown-unknown', 'release', `${crate}.wasm`);
+}
+
+// The size floor (benches/web/floor): the required dependencies and no engine, through the same
+// wasm-bindgen and wasm-opt as the shipped module. Null when wasm-bindgen is not cached.
+function floorSize() {
+  const { wb } = wasmBindgen();
+  if (!wb) return null;
+  const raw = buildSide('floor', 'xsell_bench_floor');
+  const dir = path.join(OUT, 'floor', 'out');
+  mkdirSync(dir, { recursive: true });
+  run(wb, ['--target', 'web', '--no-typescript', '--out-dir', dir, '--out-name', 'floor', raw]);
+  const opt = path.join(dir, 'floor.opt.wasm');
+  run(R('node_modules', '.bin', 'wasm-opt'), [...wasmOptFlags(), path.join(dir, 'floor_bg.wasm'), '-o', opt]);
+  return { bytes: statSync(opt).size, brotli: brotliSize(opt) };
+}
+
+function buildCore() {
+  const raw = buildSide('core', 'xsell_bench_core');
   // The same wasm-opt pass as the shipped module (wasm-pack.toml [defaults] wasm-opt).
   const flags = wasmOptFlags();
   const opt = path.join(OUT, 'core.wasm');

@@ -7,7 +7,8 @@
 #   scripts/bench.sh --test            #   test mode (each benchmark once, no timing), ...
 #   scripts/bench.sh --summary         # only print the table for the results already on disk
 #
-# Targets: decide/demo/* median <= 2 us; load/1mb median <= 5 ms; decide/generated/* flat
+# Targets: decide/demo/* median <= 2 us; load/1mb median <= 5 ms (load/floor_* show what of it is
+# not ours: SHA-512 and JSON syntax); decide/generated/* flat
 # (largest pack's median <= 1.5x the smallest's). Set BENCH_STRICT=1 to exit 1 when one fails.
 # decide/fixtures/* (every fixture case, native) has no target here: it is the native side of
 # the wasm-vs-native comparison in the browser benchmarks, `make bench-web`
