@@ -13,11 +13,14 @@ python3 scripts/build_matrix.py "$@" | while IFS='|' read -r name target outdir 
   rm -f "$outdir/.gitignore"
   # shellcheck disable=SC2086
   node_modules/.bin/wasm-opt $opt "$outdir/${outname}_bg.wasm" -o "$outdir/${outname}_bg.wasm"
-  if [ -n "$loader" ] && [ -f "$loader" ]; then
-    node_modules/.bin/esbuild "$loader" --minify --format=esm --target=es2020 --log-level=warning \
-      --outfile="$outdir/$(basename "$loader")"
-  fi
-  for f in "$outdir/${outname}_bg.wasm" "$outdir/${outname}.js" ${loader:+"$outdir/$(basename "$loader")"}; do
+  scripts=()
+  for l in $loader; do
+    [ -f "$l" ] || { echo "build: loader $l (wasm-pack.toml) is missing" >&2; exit 1; }
+    node_modules/.bin/esbuild "$l" --minify --format=esm --target=es2020 --log-level=warning \
+      --outfile="$outdir/$(basename "$l")"
+    scripts+=("$outdir/$(basename "$l")")
+  done
+  for f in "$outdir/${outname}_bg.wasm" "$outdir/${outname}.js" "${scripts[@]}"; do
     [ -f "$f" ] || continue
     br=""
     command -v brotli >/dev/null 2>&1 && br=", $(brotli -c -q 11 "$f" | wc -c) after brotli"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints wasm-pack.toml's outputs as |-separated lines for scripts/build.sh:
-name, target, out-dir, out-name, profile, features (comma list), loader, wasm-opt flags."""
+name, target, out-dir, out-name, profile, features (comma list), loader scripts (space list),
+wasm-opt flags."""
 import sys
 import tomllib
 
@@ -18,6 +19,6 @@ for o in cfg.get("output", []):
         o.get("out-name", d.get("out-name", "xsell_core")),
         o.get("profile", d.get("profile", "release")),
         ",".join(o.get("features", [])),
-        o.get("loader", ""),
+        " ".join(o["loader"]) if isinstance(o.get("loader"), list) else o.get("loader", ""),
         " ".join(o.get("wasm-opt", d.get("wasm-opt", []))),
     ]))

@@ -30,6 +30,10 @@ scripts/build.sh browser
 cargo build -q -p xsell-cli
 node --test tests/e2e/
 
+step "edge worker in workerd"
+scripts/build.sh edge
+node --test tests/edge/
+
 step "benchmarks, once each in test mode"
 cargo test -p xsell --benches
 

@@ -372,7 +372,7 @@ fn ledger_persists_across_engines_with_storage_consent() {
             .ok()
             .flatten()
             .ok_or("the first engine stored no ledger")?;
-        if first.ledger_text() != stored {
+        if first.ledger_text(None) != stored {
             return Err("ledgerText differs from localStorage".into());
         }
         drop(first);
@@ -382,10 +382,10 @@ fn ledger_persists_across_engines_with_storage_consent() {
         if !second.persistent() {
             return Err("storage consent but not persistent".into());
         }
-        if second.ledger_text() != stored {
+        if second.ledger_text(None) != stored {
             return Err(format!(
                 "the second engine's ledger differs:\n{}\n{stored}",
-                second.ledger_text()
+                second.ledger_text(None)
             ));
         }
         Ok(decide(&mut second, case, inputs))
@@ -458,7 +458,7 @@ fn storage_consent_switches_the_store_in_place() {
     let c = json(&e.set_consent(js(&consent(true, false))));
     assert_eq!(c["storage"], json!(true), "{c}");
     assert!(e.persistent() && e.ready());
-    assert_eq!(e.ledger_text(), stored, "not the device's ledger");
+    assert_eq!(e.ledger_text(None), stored, "not the device's ledger");
     let d = json(&e.decide(js(&product_signals()), now() as f64));
     assert_decision(&d, "after the switch");
     assert_ne!(
@@ -629,7 +629,7 @@ fn corrupt_stored_ledger_resets_to_empty() {
         assert_eq!(c["storage"], json!(true), "{shown}: {c}");
         // Reading the ledger refuses the value, deletes it and starts afresh.
         assert_eq!(
-            e.ledger_text(),
+            e.ledger_text(None),
             empty,
             "{shown}: not reset to an empty ledger"
         );
@@ -674,8 +674,8 @@ fn corrupt_stored_ledger_resets_to_empty() {
             .set_item(LEDGER_KEY, &text.replacen("xl1.", "xl1.A", 1))
             .map_err(|_| "setItem")?;
         let reset = decide(&mut e, case, inputs);
-        if e.ledger_text() != empty || e.storage_problem().is_none() {
-            return Err(format!("not reset: {}", e.ledger_text()));
+        if e.ledger_text(None) != empty || e.storage_problem().is_none() {
+            return Err(format!("not reset: {}", e.ledger_text(None)));
         }
         if reset["trace"] == capped["trace"] {
             return Err(format!("caps survived the corrupt ledger: {reset}"));
@@ -867,7 +867,7 @@ fn gpc_writes_nothing_to_local_storage() {
     assert_eq!(d["personalized"], json!(false), "{d}");
     assert!(valid_id(&json!(e.visitor_id())));
     // The ledger is kept for the page, in memory only.
-    let ledger = Ledger::decode(&e.ledger_text()).expect("memory ledger");
+    let ledger = Ledger::decode(&e.ledger_text(None)).expect("memory ledger");
     assert!(ledger.offer("white-glove-setup").is_some());
     assert_eq!(snapshot(), before, "GPC: localStorage changed");
     assert_eq!(e.storage_problem(), None);
@@ -1114,7 +1114,7 @@ fn malformed_signals_are_a_failure() {
 fn malformed_events_are_a_failure() {
     fresh_storage();
     let mut e = engine_with(&consent(false, false));
-    let before = e.ledger_text();
+    let before = e.ledger_text(None);
     let bad = junk_and(&[
         json!({"kind": "exploded", "offer": "white-glove-setup"}),
         json!({"kind": "shown", "offer": 5}),
@@ -1126,7 +1126,7 @@ fn malformed_events_are_a_failure() {
         assert_failure(&e.record(v, now() as f64), "bad_event", &what);
     }
     assert_eq!(
-        e.ledger_text(),
+        e.ledger_text(None),
         before,
         "a malformed event changed the ledger"
     );
@@ -1136,7 +1136,7 @@ fn malformed_events_are_a_failure() {
         json!({"ok": true})
     );
     assert_eq!(
-        e.ledger_text(),
+        e.ledger_text(None),
         before,
         "an event without a kind changed the ledger"
     );
@@ -1167,4 +1167,80 @@ fn malformed_load_arguments_are_a_failure() {
     let args = json!({"keys": "", "now": now()});
     assert_failure(&e.load(&demo(), js(&args)), "unknown_key", "no keys");
     assert!(!e.ready());
+}
+
+#[wasm_bindgen_test]
+fn hosted_engine_takes_and_gives_back_the_ledger_and_never_touches_storage() {
+    fresh_storage();
+    let before = snapshot();
+    let mut e = Engine::hosted();
+    assert_eq!(
+        json(&e.set_consent(js(&consent(true, false))))["storage"],
+        json!(true)
+    );
+    let loaded = json(&e.load(&demo(), js(&load_args(now()))));
+    assert_eq!(loaded["ok"], json!(true), "{loaded}");
+
+    // A shopper's ledger from the host: recorded into, given back, nothing in localStorage.
+    assert_eq!(json(&e.set_ledger(None)), json!({"ok": true}));
+    let ev = json!({"kind": "shown", "offer": "white-glove-setup", "placement": "product", "session": "s1"});
+    assert_eq!(json(&e.record(js(&ev), now() as f64)), json!({"ok": true}));
+    let text = e.ledger_text(None);
+    let l = Ledger::decode(&text).expect("the ledger text decodes");
+    assert_eq!(l.offers.len(), 1);
+    assert!(
+        l.high_water.is_empty(),
+        "a hosted engine's pack marks are its own, not the shopper's"
+    );
+    assert_eq!(
+        snapshot(),
+        before,
+        "a hosted engine never writes localStorage"
+    );
+
+    // Another shopper starts empty; the first one's text brings its history back.
+    assert_eq!(json(&e.set_ledger(None)), json!({"ok": true}));
+    assert!(Ledger::decode(&e.ledger_text(None))
+        .unwrap()
+        .offers
+        .is_empty());
+    assert_eq!(json(&e.set_ledger(Some(text.clone()))), json!({"ok": true}));
+    assert_eq!(e.ledger_text(None), text);
+
+    // A text that does not decode is not trusted: empty ledger, a bad_ledger failure.
+    let edited = text.replacen("xl1.e", "xl1.f", 1);
+    assert_failure(
+        &e.set_ledger(Some(edited)),
+        "bad_ledger",
+        "an edited ledger text",
+    );
+    assert!(Ledger::decode(&e.ledger_text(None))
+        .unwrap()
+        .offers
+        .is_empty());
+
+    // A size bound for a cookie: the least recently used offers go first.
+    assert_eq!(json(&e.set_ledger(Some(text.clone()))), json!({"ok": true}));
+    let small = e.ledger_text(Some(20));
+    assert!(small.len() < text.len(), "{small}");
+    assert_eq!(
+        e.ledger_text(None),
+        text,
+        "the engine's own copy stays whole"
+    );
+
+    // Rollback is refused against the engine's own high-water mark.
+    let older = demo_with(json!({"version": 2}));
+    assert_failure(
+        &e.load(&older, js(&load_args(now()))),
+        "rollback",
+        "an older pack",
+    );
+    assert!(e.ready(), "the newer pack stays");
+}
+
+#[wasm_bindgen_test]
+fn set_ledger_is_only_for_hosted_engines() {
+    let mut e = Engine::new();
+    assert_failure(&e.set_ledger(None), "not_hosted", "a browser engine");
 }

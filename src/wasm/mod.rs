@@ -16,7 +16,7 @@ mod store;
 
 pub use store::{Store, KEYS, LEDGER_KEY, VISITOR_KEY};
 
-use crate::ledger::Event;
+use crate::ledger::{Event, Ledger};
 use crate::load::{load, LoadError, LoadOptions};
 use crate::{decide, Consent, Pack, Signals, TrustedKeys};
 use serde::{Deserialize, Serialize};
@@ -231,6 +231,11 @@ pub struct Engine {
     ids: Ids,
     /// JS strings and objects already made for decisions (see `out`).
     made: out::Made,
+    /// Hosted (`Engine.hosted()`, the edge): the host keeps each shopper's ledger (a cookie)
+    /// and hands it over per request with `setLedger`; the store never touches localStorage,
+    /// and pack high-water marks are the engine's own (`marks`), not the shopper's.
+    hosted: bool,
+    marks: crate::ledger::Map<u64>,
 }
 
 impl Drop for Engine {
@@ -259,7 +264,18 @@ impl Engine {
             consent: Consent::default(),
             ids: Ids::default(),
             made: out::Made::default(),
+            hosted: false,
+            marks: crate::ledger::Map::new(),
         }
+    }
+
+    /// An engine whose host keeps the ledger (an edge worker, in a signed cookie): it never
+    /// uses localStorage, takes each shopper's ledger with `setLedger` and gives it back with
+    /// `ledgerText`, and keeps the high-water marks of the packs it loaded itself.
+    pub fn hosted() -> Engine {
+        let mut e = Engine::new();
+        e.hosted = true;
+        e
     }
 
     /// Sets consent (`{ storage, personalization, measurement, gpc }`). Returns the effective
@@ -281,6 +297,9 @@ impl Engine {
         self.consent = c;
         // Kept decision parts may hold personal text (a because sentence): not past a change.
         self.made.clear();
+        if self.hosted {
+            return to_js(&c.effective());
+        }
         self.store.set_persistent(c.effective().storage);
         if self.store.persistent() && !was {
             if let Some(pack) = &self.pack {
@@ -298,6 +317,17 @@ impl Engine {
     /// Refuses `version` of pack `id` if the stored ledger has seen a later one; else raises
     /// the stored high-water mark to it. Returns the mark.
     fn raise_high_water(&mut self, id: &str, version: u64) -> Result<u64, LoadError> {
+        if self.hosted {
+            let mark = self.marks.get_or_insert_with(id, || 0);
+            if version < *mark {
+                return Err(LoadError::Rollback {
+                    version,
+                    high_water: *mark,
+                });
+            }
+            *mark = version;
+            return Ok(version);
+        }
         let ledger = self.store.ledger();
         let high_water = ledger.high_water(id);
         if version < high_water {
@@ -453,10 +483,46 @@ impl Engine {
         self.store.visitor_id(new_id)
     }
 
-    /// The stored ledger, encoded (for the debug view and tests).
+    /// The stored ledger, encoded (for the debug view, tests and a hosted engine's cookie).
+    /// With `max`, at most that many bytes: the least recently used offers go first, then the
+    /// oldest shown events (`Ledger::shrink_to`); the engine's own copy is left whole.
     #[wasm_bindgen(js_name = ledgerText)]
-    pub fn ledger_text(&mut self) -> String {
-        self.store.ledger().encode()
+    pub fn ledger_text(&mut self, max: Option<u32>) -> String {
+        let ledger = self.store.ledger();
+        match max {
+            Some(max) if ledger.encoded_len() > max as usize => {
+                let mut small = ledger.clone();
+                small.shrink_to(max as usize);
+                small.encode()
+            }
+            _ => ledger.encode(),
+        }
+    }
+
+    /// A hosted engine's ledger for the next decisions: the shopper's stored text (a cookie's),
+    /// or nothing for a new shopper. A text that does not decode (edited, truncated, from
+    /// another engine version) is not trusted: the ledger starts empty and the result is a
+    /// `bad_ledger` failure saying why, so the host can drop what it stored.
+    #[wasm_bindgen(js_name = setLedger)]
+    pub fn set_ledger(&mut self, text: Option<String>) -> JsValue {
+        if !self.hosted {
+            return failure(
+                "not_hosted",
+                "setLedger is for an engine made by Engine.hosted()",
+            );
+        }
+        let (ledger, problem) = match text.as_deref() {
+            None | Some("") => (Ledger::default(), None),
+            Some(t) => match Ledger::decode(t) {
+                Ok(l) => (l, None),
+                Err(e) => (Ledger::default(), Some(e.to_string())),
+            },
+        };
+        self.store.set_ledger(ledger);
+        match problem {
+            Some(p) => failure("bad_ledger", format!("stored ledger reset: {p}")),
+            None => to_js(&Done { ok: true }),
+        }
     }
 
     /// Whether the store writes to localStorage (storage consent given).

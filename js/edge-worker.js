@@ -1,0 +1,276 @@
+// xsell at the edge: the worker itself, `makeWorker(module)` around the engine's compiled
+// WebAssembly.Module. js/edge.js is the main module for workerd (it imports the .wasm); other
+// runtimes with Request/Response/fetch (Deno) call makeWorker with a module they compiled.
+//
+//   GET  /xsell/decide?placement=product&product=SKU&cart=SKU:1,SKU2  -> the decision JSON
+//   POST /xsell/decide  (body: the signals object, as the browser's Engine.decide takes it)
+//   GET  /xsell/status  -> the pack in use and why the newest load failed, if it did
+//
+// Configuration (worker bindings; docs/edge.md): XSELL_KEYS (trusted public keys, required),
+// the signed pack from XSELL_PACK (a text or data binding), XSELL_PACK_ASSET (a path served by
+// the ASSETS binding) or XSELL_PACK_URL (fetched), XSELL_PACK_TTL (seconds between refreshes,
+// default 300), XSELL_COOKIE_SECRET (HMAC key for the ledger cookie; without it no cookie),
+// XSELL_AUDIENCE (host name checked against the pack's audience; default the request's),
+// XSELL_PREVIEW=1 (lets `now` come from the query: previews and tests, never production).
+//
+// The module is instantiated synchronously once per isolate (edge runtimes do not compile wasm
+// from bytes at run time) and the pack is verified and loaded once, then refreshed on schedule.
+// A failed load never replaces the last good pack and is never cached: the next request tries
+// again. Everything the engine does for one request runs in one synchronous block, so requests
+// interleaving at an `await` never see each other's ledger or consent.
+
+import { initSync, Engine, newId } from './xsell_core.js';
+
+/** Ledger cookie (HMAC-signed), session cookie, and the consent cookie the site may set. */
+export const LEDGER_COOKIE = 'xsell_l';
+export const SESSION_COOKIE = 'xsell_s';
+export const CONSENT_COOKIE = 'xsell_consent';
+/** Version of the ledger cookie's value, `1.<ledger text>.<base64url HMAC-SHA256 of what precedes>`.
+ * The ledger's stored text (`xl1.` base64 and a checksum) is already cookie-safe. */
+const COOKIE_VERSION = '1';
+/** Longest ledger text put in the cookie (bytes, before base64url): under 4 KB with the MAC. */
+export const MAX_LEDGER_BYTES = 2800;
+/** How long the ledger cookie lives (seconds): caps count a week, lifecycle offers longer. */
+const LEDGER_MAX_AGE = 90 * 24 * 3600;
+/** A source that failed is asked again at most this often (or each TTL, if shorter) while a good
+ * pack is in use (ms). */
+const RETRY_MS = 10_000;
+
+const enc = new TextEncoder();
+
+/** A worker (`{ fetch(request, env, ctx) }`) around a compiled `WebAssembly.Module` of the engine. */
+export function makeWorker(module) {
+  initSync({ module });
+  const state = { engine: null, info: null, error: null, loadedAt: 0, triedAt: 0, pending: null };
+  const macKeys = new Map(); // secret -> CryptoKey
+
+  async function packBytes(env) {
+    if (env.XSELL_PACK != null) {
+      return typeof env.XSELL_PACK === 'string' ? enc.encode(env.XSELL_PACK) : new Uint8Array(env.XSELL_PACK);
+    }
+    let res;
+    if (env.XSELL_PACK_ASSET && env.ASSETS) res = await env.ASSETS.fetch(new URL(env.XSELL_PACK_ASSET, 'https://assets.invalid/'));
+    else if (env.XSELL_PACK_URL) res = await fetch(env.XSELL_PACK_URL);
+    else throw failure('config', 'set XSELL_PACK, XSELL_PACK_ASSET (with an ASSETS binding) or XSELL_PACK_URL');
+    if (!res.ok) throw failure('fetch_failed', `pack source answered HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  // Loads the pack from its source into the isolate's engine; concurrent callers share one try.
+  function refresh(env, host) {
+    state.pending ??= (async () => {
+      state.triedAt = Date.now();
+      try {
+        if (!env.XSELL_KEYS) throw failure('config', 'XSELL_KEYS (the trusted public keys) is not set');
+        const bytes = await packBytes(env);
+        state.engine ??= Engine.hosted();
+        const r = state.engine.load(bytes, { keys: String(env.XSELL_KEYS), now: Date.now() / 1000, audience: env.XSELL_AUDIENCE || host });
+        if (!r.ok) throw failure(r.code, r.message);
+        state.info = { packId: r.packId, version: r.version, keyId: r.keyId };
+        state.error = null;
+        state.loadedAt = Date.now();
+      } catch (x) {
+        state.error = isFailure(x) ? x : failure('pack_unavailable', String(x?.message ?? x));
+      } finally {
+        state.pending = null;
+      }
+    })();
+    return state.pending;
+  }
+
+  // The engine with a good pack, loading or refreshing it as its schedule says; null if none.
+  async function ready(env, ctx, host) {
+    const ttl = 1000 * (Number(env.XSELL_PACK_TTL) > 0 ? Number(env.XSELL_PACK_TTL) : 300);
+    const now = Date.now();
+    if (!state.engine?.ready) {
+      await refresh(env, host);
+    } else if (now - state.loadedAt >= ttl && (!state.error || now - state.triedAt >= Math.min(ttl, RETRY_MS))) {
+      // Served with the pack in hand; the new one is used once it has verified.
+      const p = refresh(env, host);
+      ctx?.waitUntil?.(p);
+    }
+    return state.engine?.ready ? state.engine : null;
+  }
+
+  async function macKey(secret) {
+    let k = macKeys.get(secret);
+    if (!k) {
+      k = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      macKeys.set(secret, k);
+    }
+    return k;
+  }
+
+  // The ledger text in a signed cookie value, or null for a missing, malformed or forged one.
+  async function openLedger(value, secret) {
+    const m = /^([0-9]+)\.([A-Za-z0-9+/=._-]+)\.([A-Za-z0-9_-]{43})$/.exec(value || '');
+    if (!m || m[1] !== COOKIE_VERSION) return null;
+    const mac = fromB64url(m[3]);
+    const ok = mac && (await crypto.subtle.verify('HMAC', await macKey(secret), mac, enc.encode(`${m[1]}.${m[2]}`)));
+    return ok ? m[2] : null;
+  }
+
+  async function sealLedger(text, secret) {
+    const body = `${COOKIE_VERSION}.${text}`;
+    const mac = await crypto.subtle.sign('HMAC', await macKey(secret), enc.encode(body));
+    return `${body}.${toB64url(new Uint8Array(mac))}`;
+  }
+
+  async function decideRoute(request, env, ctx, url) {
+    let signals;
+    try {
+      signals = request.method === 'POST' ? await request.json() : signalsFrom(url.searchParams);
+    } catch (x) {
+      return json(400, { ok: false, code: 'bad_signals', message: `signals: ${x?.message ?? x}` });
+    }
+    if (!signals || typeof signals !== 'object' || Array.isArray(signals)) {
+      return json(400, { ok: false, code: 'bad_signals', message: 'signals must be a JSON object' });
+    }
+    const engine = await ready(env, ctx, url.hostname);
+    if (!engine) return json(503, { ok: false, ...(state.error ?? failure('pack_unavailable', 'no pack loaded')) });
+
+    const cookies = parseCookies(request.headers.get('Cookie'));
+    const secret = env.XSELL_COOKIE_SECRET ? String(env.XSELL_COOKIE_SECRET) : '';
+    // Everything asynchronous first: the engine is then used in one synchronous block.
+    const stored = secret && cookies[LEDGER_COOKIE] != null ? await openLedger(cookies[LEDGER_COOKIE], secret) : null;
+    const forged = cookies[LEDGER_COOKIE] != null && stored == null;
+    let now = Date.now() / 1000;
+    if (env.XSELL_PREVIEW === '1' && url.searchParams.has('now')) {
+      const t = Date.parse(url.searchParams.get('now'));
+      if (Number.isFinite(t)) now = t / 1000;
+    }
+
+    // ---- synchronous: consent, ledger, decide, record, ledger out ----
+    const country = request.cf?.country || request.headers.get('CF-IPCountry') || undefined;
+    const consent = consentFrom(request, cookies, engine, country);
+    const effective = engine.setConsent(consent);
+    const keep = !!(effective.ok !== false && effective.storage && secret);
+    const reset = keep ? engine.setLedger(stored ?? undefined) : engine.setLedger(undefined);
+    let sid = keep && /^[0-9a-f]{32}$/.test(cookies[SESSION_COOKIE] || '') ? cookies[SESSION_COOKIE] : null;
+    const newSession = keep && !sid;
+    if (!sid) sid = newId();
+    if (signals.session == null || typeof signals.session === 'object') signals.session = { ...signals.session, id: signals.session?.id ?? sid };
+    if (country && signals.geo == null) signals.geo = { country };
+    const decision = engine.decide(signals, now);
+    if (decision.ok === false) return json(400, decision);
+    if (keep && decision.outcome === 'offer' && decision.offer) {
+      engine.record({ kind: 'shown', offer: decision.offer.id, placement: decision.placement, session: signals.session.id }, now);
+    }
+    const text = keep ? engine.ledgerText(MAX_LEDGER_BYTES) : null;
+    engine.setLedger(undefined); // nothing of this shopper stays in the isolate
+    // ---- end of the synchronous block ----
+
+    const headers = new Headers({ 'Cache-Control': 'private, no-store', Vary: 'Cookie, Sec-GPC' });
+    const secure = url.protocol === 'https:' ? '; Secure' : '';
+    if (keep) {
+      headers.append('Set-Cookie', `${LEDGER_COOKIE}=${await sealLedger(text, secret)}; Path=/; Max-Age=${LEDGER_MAX_AGE}; HttpOnly; SameSite=Lax${secure}`);
+      if (newSession) headers.append('Set-Cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure}`);
+    } else {
+      // No storage consent (or no secret): nothing stored, and what an earlier visit stored goes.
+      for (const name of [LEDGER_COOKIE, SESSION_COOKIE]) {
+        if (cookies[name] != null) headers.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+      }
+    }
+    if (forged || reset?.ok === false) headers.set('X-Xsell-Ledger', 'reset');
+    return json(200, decision, headers);
+  }
+
+  return {
+    async fetch(request, env = {}, ctx) {
+      try {
+        const url = new URL(request.url);
+        if (url.pathname === '/xsell/decide') {
+          if (request.method !== 'GET' && request.method !== 'POST') return json(405, { ok: false, code: 'method', message: 'GET or POST' });
+          return await decideRoute(request, env, ctx, url);
+        }
+        if (url.pathname === '/xsell/status') {
+          await ready(env, ctx, url.hostname);
+          return json(state.engine?.ready ? 200 : 503, { ok: !!state.engine?.ready, pack: state.info, error: state.error });
+        }
+        return json(404, { ok: false, code: 'not_found', message: `${url.pathname}: not an xsell route` });
+      } catch (x) {
+        // A bug or a trap: a typed answer, never an exception out of the worker.
+        return json(500, { ok: false, code: 'internal', message: String(x?.message ?? x) });
+      }
+    },
+  };
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+function failure(code, message) {
+  return { code, message };
+}
+function isFailure(x) {
+  return x && typeof x.code === 'string' && typeof x.message === 'string';
+}
+
+function json(status, body, headers = new Headers()) {
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** Signals from a query: `signals` (a JSON object) plus shorthands placement, product,
+ * category, dwell, cart (`SKU:qty,SKU`), device and country, which override it. */
+export function signalsFrom(q) {
+  const s = q.has('signals') ? JSON.parse(q.get('signals')) : {};
+  if (!s || typeof s !== 'object' || Array.isArray(s)) throw new Error('`signals` must be a JSON object');
+  if (q.has('placement')) s.placement = q.get('placement');
+  const page = { ...s.page };
+  if (q.has('product')) page.product = q.get('product');
+  if (q.has('category')) page.category = q.get('category');
+  if (q.has('dwell')) page.dwell_seconds = Number(q.get('dwell'));
+  if (Object.keys(page).length) s.page = page;
+  if (q.has('cart')) {
+    s.cart = {
+      items: q.get('cart').split(',').filter(Boolean).map((x) => {
+        const i = x.lastIndexOf(':');
+        return i > 0 ? { sku: x.slice(0, i), qty: Number(x.slice(i + 1)) } : { sku: x };
+      }),
+    };
+  }
+  if (q.has('device')) s.device = q.get('device');
+  if (q.has('country')) s.geo = { ...s.geo, country: q.get('country') };
+  return s;
+}
+
+/** Consent: `Sec-GPC: 1`, else the site's `xsell_consent` cookie (`all`, `none`, or a comma
+ * list of storage, personalization, measurement), else the pack's default for the country. */
+export function consentFrom(request, cookies, engine, country) {
+  const gpc = request.headers.get('Sec-GPC') === '1';
+  const raw = cookies[CONSENT_COOKIE];
+  if (raw != null) {
+    const v = decodeURIComponent(raw).toLowerCase();
+    const set = new Set(v === 'all' ? ['storage', 'personalization', 'measurement'] : v.split(/[,\s]+/));
+    return { storage: set.has('storage'), personalization: set.has('personalization'), measurement: set.has('measurement'), gpc };
+  }
+  const d = engine.consentDefault(country);
+  const base = d && d.ok !== false ? d : { storage: false, personalization: false, measurement: false };
+  return { storage: !!base.storage, personalization: !!base.personalization, measurement: !!base.measurement, gpc };
+}
+
+export function parseCookies(header) {
+  const out = {};
+  for (const part of (header || '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    if (k && !(k in out)) out[k] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function toB64url(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+function fromB64url(s) {
+  try {
+    const b = atob(s.replaceAll('-', '+').replaceAll('_', '/'));
+    return Uint8Array.from(b, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
