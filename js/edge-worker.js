@@ -4,7 +4,10 @@
 //
 //   GET  /xsell/decide?placement=product&product=SKU&cart=SKU:1,SKU2  -> the decision JSON
 //   POST /xsell/decide  (body: the signals object, as the browser's Engine.decide takes it)
+//   POST /xsell/record  (body: { kind: "accepted" | "dismissed", offer, placement }) -> { ok }
 //   GET  /xsell/status  -> the pack in use and why the newest load failed, if it did
+//   any other path, with XSELL_ORIGIN set: proxied to the origin, an HTML page with each
+//   [data-xsell-slot] filled
 //
 // Configuration (worker bindings; docs/edge.md): XSELL_KEYS (trusted public keys, required),
 // the signed pack from XSELL_PACK (a text or data binding), XSELL_PACK_ASSET (a path served by
@@ -116,6 +119,61 @@ export function makeWorker(module) {
     return `${body}.${toB64url(new Uint8Array(mac))}`;
   }
 
+  // One shopper's request. What it says is read first, asynchronously (the ledger cookie's MAC
+  // is WebCrypto); then `within(engine, f)` runs `f` with the engine set to this shopper's
+  // consent and ledger, in one synchronous block, and clears the ledger after; then
+  // `store(headers)` writes what is to be kept.
+  async function visit(request, env, url) {
+    const cookies = parseCookies(request.headers.get('Cookie'));
+    const secret = env.XSELL_COOKIE_SECRET ? String(env.XSELL_COOKIE_SECRET) : '';
+    const stored = secret && cookies[LEDGER_COOKIE] != null ? await openLedger(cookies[LEDGER_COOKIE], secret) : null;
+    const forged = cookies[LEDGER_COOKIE] != null && stored == null;
+    const country = request.cf?.country || request.headers.get('CF-IPCountry') || undefined;
+    let now = Date.now() / 1000;
+    if (env.XSELL_PREVIEW === '1' && url.searchParams.has('now')) {
+      const t = Date.parse(url.searchParams.get('now'));
+      if (Number.isFinite(t)) now = t / 1000;
+    }
+    let keep = false, reset = false, sid = '', newSession = false, text = null;
+    return {
+      now,
+      country,
+      /** `f(sid, shown)`: `sid` the session id, `shown(decision)` records its offer as shown. */
+      within(engine, f) {
+        const effective = engine.setConsent(consentFrom(request, cookies, engine, country));
+        keep = !!(effective.ok !== false && effective.storage && secret);
+        reset = forged || engine.setLedger(keep ? stored ?? undefined : undefined)?.ok === false;
+        sid = keep && /^[0-9a-f]{32}$/.test(cookies[SESSION_COOKIE] || '') ? cookies[SESSION_COOKIE] : '';
+        newSession = keep && !sid;
+        sid ||= newId();
+        const shown = (d, session) => {
+          if (keep && d.outcome === 'offer' && d.offer) engine.record({ kind: 'shown', offer: d.offer.id, placement: d.placement, session }, now);
+        };
+        try {
+          return f(sid, shown);
+        } finally {
+          text = keep ? engine.ledgerText(MAX_LEDGER_BYTES) : null;
+          engine.setLedger(undefined); // nothing of this shopper stays in the isolate
+        }
+      },
+      async store(headers) {
+        const secure = url.protocol === 'https:' ? '; Secure' : '';
+        if (keep) {
+          headers.append('Set-Cookie', `${LEDGER_COOKIE}=${await sealLedger(text, secret)}; Path=/; Max-Age=${LEDGER_MAX_AGE}; HttpOnly; SameSite=Lax${secure}`);
+          if (newSession) headers.append('Set-Cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure}`);
+        } else {
+          // No storage consent (or no secret): nothing stored, and what an earlier visit stored goes.
+          for (const name of [LEDGER_COOKIE, SESSION_COOKIE]) {
+            if (cookies[name] != null) headers.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+          }
+        }
+        if (reset) headers.set('X-Xsell-Ledger', 'reset');
+        headers.set('Cache-Control', 'private, no-store');
+        headers.append('Vary', 'Cookie, Sec-GPC');
+      },
+    };
+  }
+
   async function decideRoute(request, env, ctx, url) {
     let signals;
     try {
@@ -128,51 +186,97 @@ export function makeWorker(module) {
     }
     const engine = await ready(env, ctx, url.hostname);
     if (!engine) return json(503, { ok: false, ...(state.error ?? failure('pack_unavailable', 'no pack loaded')) });
-
-    const cookies = parseCookies(request.headers.get('Cookie'));
-    const secret = env.XSELL_COOKIE_SECRET ? String(env.XSELL_COOKIE_SECRET) : '';
-    // Everything asynchronous first: the engine is then used in one synchronous block.
-    const stored = secret && cookies[LEDGER_COOKIE] != null ? await openLedger(cookies[LEDGER_COOKIE], secret) : null;
-    const forged = cookies[LEDGER_COOKIE] != null && stored == null;
-    let now = Date.now() / 1000;
-    if (env.XSELL_PREVIEW === '1' && url.searchParams.has('now')) {
-      const t = Date.parse(url.searchParams.get('now'));
-      if (Number.isFinite(t)) now = t / 1000;
-    }
-
-    // ---- synchronous: consent, ledger, decide, record, ledger out ----
-    const country = request.cf?.country || request.headers.get('CF-IPCountry') || undefined;
-    const consent = consentFrom(request, cookies, engine, country);
-    const effective = engine.setConsent(consent);
-    const keep = !!(effective.ok !== false && effective.storage && secret);
-    const reset = keep ? engine.setLedger(stored ?? undefined) : engine.setLedger(undefined);
-    let sid = keep && /^[0-9a-f]{32}$/.test(cookies[SESSION_COOKIE] || '') ? cookies[SESSION_COOKIE] : null;
-    const newSession = keep && !sid;
-    if (!sid) sid = newId();
-    if (signals.session == null || typeof signals.session === 'object') signals.session = { ...signals.session, id: signals.session?.id ?? sid };
-    if (country && signals.geo == null) signals.geo = { country };
-    const decision = engine.decide(signals, now);
+    const v = await visit(request, env, url);
+    const decision = v.within(engine, (sid, shown) => {
+      if (signals.session == null || typeof signals.session === 'object') signals.session = { ...signals.session, id: signals.session?.id ?? sid };
+      if (v.country && signals.geo == null) signals.geo = { country: v.country };
+      const d = engine.decide(signals, v.now);
+      if (d.ok !== false) shown(d, signals.session.id);
+      return d;
+    });
     if (decision.ok === false) return json(400, decision);
-    if (keep && decision.outcome === 'offer' && decision.offer) {
-      engine.record({ kind: 'shown', offer: decision.offer.id, placement: decision.placement, session: signals.session.id }, now);
-    }
-    const text = keep ? engine.ledgerText(MAX_LEDGER_BYTES) : null;
-    engine.setLedger(undefined); // nothing of this shopper stays in the isolate
-    // ---- end of the synchronous block ----
-
-    const headers = new Headers({ 'Cache-Control': 'private, no-store', Vary: 'Cookie, Sec-GPC' });
-    const secure = url.protocol === 'https:' ? '; Secure' : '';
-    if (keep) {
-      headers.append('Set-Cookie', `${LEDGER_COOKIE}=${await sealLedger(text, secret)}; Path=/; Max-Age=${LEDGER_MAX_AGE}; HttpOnly; SameSite=Lax${secure}`);
-      if (newSession) headers.append('Set-Cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax${secure}`);
-    } else {
-      // No storage consent (or no secret): nothing stored, and what an earlier visit stored goes.
-      for (const name of [LEDGER_COOKIE, SESSION_COOKIE]) {
-        if (cookies[name] != null) headers.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
-      }
-    }
-    if (forged || reset?.ok === false) headers.set('X-Xsell-Ledger', 'reset');
+    const headers = new Headers();
+    await v.store(headers);
     return json(200, decision, headers);
+  }
+
+  // What the shopper did with a card the edge rendered (the drop-in script posts it): Add or
+  // No thanks, into the ledger cookie, so cooldowns and sequences count it at the edge.
+  async function recordRoute(request, env, ctx, url) {
+    let ev;
+    try {
+      ev = await request.json();
+    } catch (x) {
+      return json(400, { ok: false, code: 'bad_event', message: `event: ${x?.message ?? x}` });
+    }
+    if (!ev || typeof ev !== 'object' || !['accepted', 'dismissed'].includes(ev.kind) || typeof ev.offer !== 'string') {
+      return json(400, { ok: false, code: 'bad_event', message: 'an event is { kind: "accepted" | "dismissed", offer, placement }' });
+    }
+    const engine = await ready(env, ctx, url.hostname);
+    if (!engine) return json(503, { ok: false, ...(state.error ?? failure('pack_unavailable', 'no pack loaded')) });
+    const v = await visit(request, env, url);
+    const r = v.within(engine, (sid) => engine.record({ kind: ev.kind, offer: ev.offer, placement: String(ev.placement ?? ''), session: sid }, v.now));
+    if (r.ok === false) return json(400, r);
+    const headers = new Headers();
+    await v.store(headers);
+    return json(200, { ok: true }, headers);
+  }
+
+  // HTML mode: a page from XSELL_ORIGIN with each [data-xsell-slot] filled. Two passes over the
+  // page: the first reads the slots, then every decision is made in one synchronous block, the
+  // second writes the cards. On any failure the origin's response goes out untouched.
+  async function pageRoute(request, env, ctx, url) {
+    const origin = await fetch(new Request(new URL(url.pathname + url.search, env.XSELL_ORIGIN), request));
+    if (request.method !== 'GET' || !origin.ok || !/^text\/html/i.test(origin.headers.get('Content-Type') || '') || typeof HTMLRewriter !== 'function') {
+      return origin;
+    }
+    const body = await origin.arrayBuffer();
+    const untouched = () => new Response(body, origin);
+    try {
+      const engine = await ready(env, ctx, url.hostname);
+      if (!engine) return untouched();
+      const slots = [];
+      await new HTMLRewriter()
+        .on('[data-xsell-slot]', {
+          element(el) {
+            slots.push({ placement: el.getAttribute('data-xsell-slot'), product: el.getAttribute('data-product'), category: el.getAttribute('data-category') });
+          },
+        })
+        .transform(new Response(body))
+        .arrayBuffer();
+      if (!slots.length) return untouched();
+      const v = await visit(request, env, url);
+      const cards = v.within(engine, (sid, shown) => slots.map((sl) => {
+        const page = {};
+        if (sl.product) page.product = sl.product;
+        if (sl.category) page.category = sl.category;
+        const signals = { placement: sl.placement || '', page, session: { id: sid }, ...(v.country && { geo: { country: v.country } }) };
+        const r = engine.decideHtml(signals, v.now);
+        const d = r?.decision;
+        if (!d || d.ok === false || !r.html) return null;
+        shown(d, sid);
+        return { id: d.id, html: r.html };
+      }));
+      let i = 0;
+      const filled = new HTMLRewriter()
+        .on('[data-xsell-slot]', {
+          element(el) {
+            const c = cards[i++];
+            if (!c) return;
+            el.setInnerContent(c.html, { html: true });
+            el.setAttribute('data-xsell-state', 'offer');
+            el.setAttribute('data-xsell-edge', c.id);
+          },
+        })
+        .transform(new Response(body, origin));
+      const headers = new Headers(filled.headers);
+      headers.delete('Content-Length');
+      headers.delete('ETag');
+      await v.store(headers);
+      return new Response(filled.body, { status: origin.status, statusText: origin.statusText, headers });
+    } catch {
+      return untouched();
+    }
   }
 
   return {
@@ -183,10 +287,16 @@ export function makeWorker(module) {
           if (request.method !== 'GET' && request.method !== 'POST') return json(405, { ok: false, code: 'method', message: 'GET or POST' });
           return await decideRoute(request, env, ctx, url);
         }
+        if (url.pathname === '/xsell/record') {
+          if (request.method !== 'POST') return json(405, { ok: false, code: 'method', message: 'POST' });
+          return await recordRoute(request, env, ctx, url);
+        }
         if (url.pathname === '/xsell/status') {
           await ready(env, ctx, url.hostname);
           return json(state.engine?.ready ? 200 : 503, { ok: !!state.engine?.ready, pack: state.info, error: state.error });
         }
+        // Everything else is the origin's (the script and the pack under /xsell/ too).
+        if (env.XSELL_ORIGIN) return await pageRoute(request, env, ctx, url);
         return json(404, { ok: false, code: 'not_found', message: `${url.pathname}: not an xsell route` });
       } catch (x) {
         // A bug or a trap: a typed answer, never an exception out of the worker.

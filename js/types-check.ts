@@ -1,7 +1,7 @@
 // Compile-only check of js/xsell.d.ts (`tsc -p js/tsconfig.json`): uses the public API and every
 // exported type the way a storefront would. Nothing here runs.
 import type {
-  AcceptDetail, Answers, BundleView, CartItem, ConfigCommandValue, Consent, ConsentSource, Customer,
+  AcceptDetail, Answers, EdgeAcceptDetail, EdgeEventDetail, BundleView, CartItem, ConfigCommandValue, Consent, ConsentSource, Customer,
   Decision, Device, DismissDetail, EffectiveConsent, ErrorCode, ErrorDetail, Failure, ItemView,
   Labels, Lifecycle, LoadedPack, Money, Motivation, OfferEventDetail, OfferKind, OfferShownDetail,
   OfferView, Outcome, Placement, Purchase, ReadyResult, Reason, Signals, SignalsPatch, SlotState,
@@ -60,6 +60,11 @@ if (window.xsell && !Array.isArray(window.xsell)) void afterLoad(window.xsell);
 // Events on a slot and on document.
 const slot = document.querySelector<HTMLElement>('[data-xsell-slot]');
 slot?.addEventListener('xsell:offer', (e) => {
+  if (e.detail.edge) {
+    const edge: EdgeEventDetail = e.detail; // rendered by the edge worker: no Decision here
+    console.log(edge.decisionId, edge.offerId, edge.placement);
+    return;
+  }
   const d: OfferShownDetail = e.detail;
   const decision: Decision = d.decision;
   const outcome: Outcome = decision.outcome;
@@ -77,13 +82,18 @@ slot?.addEventListener('xsell:offer', (e) => {
   console.log(outcome, stage, reasons, kind, price.display, items.length, tiers, tier, placement, offer.savings?.display);
 });
 slot?.addEventListener('xsell:accept', (e) => {
+  if (e.detail.edge) {
+    const edge: EdgeAcceptDetail = e.detail;
+    console.log(edge.skus);
+    return;
+  }
   const d: AcceptDetail = e.detail;
   const base: OfferEventDetail = d;
   console.log(d.skus, d.price.amount, d.kind, base.decisionId, base.offerId, base.product);
   e.preventDefault(); // the host shows its own confirmation
 });
 slot?.addEventListener('xsell:dismiss', (e) => {
-  const d: DismissDetail = e.detail;
+  const d: DismissDetail | EdgeEventDetail = e.detail;
   console.log(d.offerId);
 });
 document.addEventListener('xsell:error', (e) => {

@@ -291,6 +291,24 @@ export interface OfferEventDetail {
   /** The page product (the slot's data-product, else the host's `page` command). */
   product?: string;
   offer: OfferView;
+  /** Absent: the script rendered this card (see EdgeEventDetail for the edge's). */
+  edge?: false;
+}
+
+/** The events of a card the edge worker rendered into the page (docs/edge.md): the script did
+ * not decide it, so the detail has what the card's markup says, not the Decision. */
+export interface EdgeEventDetail {
+  /** The edge's decision id. */
+  decisionId: string;
+  offerId: string;
+  placement: Placement;
+  product?: string;
+  edge: true;
+}
+
+/** `xsell:accept` for an edge-rendered card: the skus Add puts in the cart. */
+export interface EdgeAcceptDetail extends EdgeEventDetail {
+  skus: string[];
 }
 
 /** `xsell:offer`: a card was rendered into the slot. */
@@ -319,9 +337,9 @@ export interface ErrorDetail {
 }
 
 export interface XsellEventMap {
-  'xsell:offer': CustomEvent<OfferShownDetail>;
-  'xsell:accept': CustomEvent<AcceptDetail>;
-  'xsell:dismiss': CustomEvent<DismissDetail>;
+  'xsell:offer': CustomEvent<OfferShownDetail | EdgeEventDetail>;
+  'xsell:accept': CustomEvent<AcceptDetail | EdgeAcceptDetail>;
+  'xsell:dismiss': CustomEvent<DismissDetail | EdgeEventDetail>;
   'xsell:error': CustomEvent<ErrorDetail>;
 }
 

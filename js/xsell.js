@@ -293,6 +293,7 @@ function clear(s, done) {
 function decideSlot(s) {
   const st = state(s);
   if (st.card || st.done || dead) return; // never swap an offer the shopper is looking at
+  if (s.hasAttribute('data-xsell-edge')) return adopt(s, st);
   const g = signals(s);
   const r = call((e) => e.decide(g, now()));
   if (!r) return;
@@ -334,27 +335,7 @@ function render(s, st, r) {
   const add = el('button', 'add', o.cta || 'Add', act), no = el('button', 'no', L.no, act);
   add.type = no.type = 'button';
   const ev = { offer: o.id, placement: pl };
-  const once = (f) => guard(() => {
-    if (st.acted || st.card != c) return;
-    st.acted = 1;
-    f();
-  });
-  add.addEventListener('click', once(() => {
-    rec('accepted', ev);
-    const keep = emit(s, 'accept', { ...base, kind: o.kind, skus: o.items.map((i) => i.sku), price: o.price }, 1);
-    clear(s, 1);
-    if (keep) {
-      st.card = el('p', 'done', `${L.added} ${o.title}`, s);
-      st.card.setAttribute('role', 'status');
-    }
-    mark(s, 'accepted');
-  }));
-  no.addEventListener('click', once(() => {
-    rec('dismissed', ev);
-    clear(s, 1);
-    mark(s, 'dismissed');
-    emit(s, 'dismiss', base);
-  }));
+  wire(s, st, c, ev, () => base, () => ({ ...base, kind: o.kind, skus: o.items.map((i) => i.sku), price: o.price }), o.title);
   s.append(c);
   st.card = c;
   mark(s, 'offer');
@@ -366,6 +347,52 @@ function render(s, st, r) {
   if (s.dataset.product || ctx.page.product) base.product = s.dataset.product || ctx.page.product;
   rec('shown', ev);
   emit(s, 'offer', { ...base, decision: r });
+}
+
+// The Add and No-thanks buttons of card `c` in slot `s`, built by render() or by the edge.
+// `base()` is the events' detail, `accepted()` xsell:accept's; `edge` records at the edge too.
+function wire(s, st, c, ev, base, accepted, title, edge) {
+  const once = (f) => guard(() => {
+    if (st.acted || st.card != c) return;
+    st.acted = 1;
+    f();
+  });
+  const done = (kind) => {
+    rec(kind, ev);
+    if (edge) fetch('/xsell/record', { method: 'POST', body: JSON.stringify({ kind, ...ev }), keepalive: true, credentials: 'same-origin' }).catch(() => {});
+  };
+  c.querySelector('.xsell-add')?.addEventListener('click', once(() => {
+    done('accepted');
+    const keep = emit(s, 'accept', accepted(), 1);
+    clear(s, 1);
+    if (keep) {
+      st.card = el('p', 'done', `${L.added} ${title}`, s);
+      st.card.setAttribute('role', 'status');
+    }
+    mark(s, 'accepted');
+  }));
+  c.querySelector('.xsell-no')?.addEventListener('click', once(() => {
+    done('dismissed');
+    clear(s, 1);
+    mark(s, 'dismissed');
+    emit(s, 'dismiss', base());
+  }));
+}
+
+// A card the edge worker filled (data-xsell-edge, docs/edge.md): nothing is decided for the
+// slot; its buttons are wired, and what the shopper does is recorded at the edge as well.
+function adopt(s, st) {
+  st.done = 1;
+  const c = s.querySelector('.xsell-card');
+  if (!c) return;
+  css();
+  st.card = c;
+  const pl = s.dataset.xsellSlot, id = c.dataset.xsellOffer || '';
+  const base = { decisionId: s.dataset.xsellEdge, offerId: id, placement: pl, edge: true };
+  if (s.dataset.product) base.product = s.dataset.product;
+  const skus = (c.dataset.xsellSkus || '').split(' ').filter(Boolean);
+  wire(s, st, c, { offer: id, placement: pl }, () => base, () => ({ ...base, skus }), c.querySelector('.xsell-title')?.textContent || '', 1);
+  emit(s, 'offer', base);
 }
 
 // ---- ?xsell-debug: the decision trace as text next to the slot ---------------------------

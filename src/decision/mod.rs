@@ -8,6 +8,7 @@
 
 mod context;
 mod explain;
+pub mod html;
 pub mod view;
 
 use crate::consent::Consent;

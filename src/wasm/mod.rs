@@ -446,13 +446,37 @@ impl Engine {
     /// force. Returns the Decision with a fresh `id` and `ok: true`, or a failure. Parts of
     /// it are shared, frozen, between decisions (see `out`): copy before changing it.
     pub fn decide(&mut self, signals: JsValue, now: f64) -> JsValue {
+        match self.decide_with(&signals, now, false) {
+            Ok((d, _)) | Err(d) => d,
+        }
+    }
+
+    /// `decide`, plus the card as HTML for a server that fills the slot itself (the edge):
+    /// `{ decision, html }`, where `html` is the drop-in script's card markup with every text
+    /// escaped (`decision::html`), empty without an offer. A failure is returned as `decide`'s.
+    #[wasm_bindgen(js_name = decideHtml)]
+    pub fn decide_html(&mut self, signals: JsValue, now: f64) -> JsValue {
+        let (decision, html) = match self.decide_with(&signals, now, true) {
+            Ok(r) => r,
+            Err(f) => return f,
+        };
+        let out = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("decision"), &decision);
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("html"), &JsValue::from_str(&html));
+        out.into()
+    }
+
+    /// The decision as JS, and with `html` its card as HTML; a failure as `Err`.
+    fn decide_with(
+        &mut self,
+        signals: &JsValue,
+        now: f64,
+        html: bool,
+    ) -> Result<(JsValue, String), JsValue> {
         let Some(pack) = &self.pack else {
-            return failure("no_pack", "no pack is loaded");
+            return Err(failure("no_pack", "no pack is loaded"));
         };
-        let signals: Signals = match from_js(&signals) {
-            Ok(s) => s,
-            Err(e) => return failure("bad_signals", e),
-        };
+        let signals: Signals = from_js(signals).map_err(|e| failure("bad_signals", e))?;
         let d = decide(
             pack,
             &signals,
@@ -460,8 +484,12 @@ impl Engine {
             &self.consent,
             secs(now),
         );
+        let card = match (&d.offer, html) {
+            (Some(o), true) => crate::decision::html::card(o, &crate::decision::html::LABELS),
+            _ => String::new(),
+        };
         let id = self.ids.next();
-        self.made.decision(&d, &id)
+        Ok((self.made.decision(&d, &id), card))
     }
 
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the

@@ -23,7 +23,7 @@ const xsell :Workerd.Worker = (
     (name = "xsell_core.js", esModule = embed "../../dist/edge/xsell_core.js"),
     (name = "xsell_core_bg.wasm", wasm = embed "../../dist/edge/xsell_core_bg.wasm"),
   ],
-  compatibilityDate = "2026-11-01",
+  compatibilityDate = "2026-10-01",
   bindings = [
     (name = "XSELL_KEYS", fromEnvironment = "XSELL_KEYS"),
     (name = "XSELL_PACK", fromEnvironment = "XSELL_PACK"),
@@ -32,6 +32,7 @@ const xsell :Workerd.Worker = (
     (name = "XSELL_COOKIE_SECRET", fromEnvironment = "XSELL_COOKIE_SECRET"),
     (name = "XSELL_AUDIENCE", fromEnvironment = "XSELL_AUDIENCE"),
     (name = "XSELL_PREVIEW", fromEnvironment = "XSELL_PREVIEW"),
+    (name = "XSELL_ORIGIN", fromEnvironment = "XSELL_ORIGIN"),
   ],
   globalOutbound = "internet",
 );
