@@ -1,5 +1,5 @@
 # The two commands the README opens with. Each installs what it needs and is idempotent.
-.PHONY: demo test bench bench-web setup
+.PHONY: demo test bench bench-web bench-edge setup
 
 demo:
 	@scripts/demo.sh
@@ -13,6 +13,10 @@ bench:
 # Browser targets (sizes, start-up, decide from JS, wasm vs native): benches/README.md.
 bench-web:
 	@scripts/bench-web.sh
+
+# Edge targets (cold start, CPU per HTML request, JSON throughput vs a static worker): benches/README.md.
+bench-edge:
+	@scripts/bench-edge.sh
 
 setup:
 	@scripts/setup.sh

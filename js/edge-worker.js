@@ -43,7 +43,12 @@ const enc = new TextEncoder();
 
 /** A worker (`{ fetch(request, env, ctx) }`) around a compiled `WebAssembly.Module` of the engine. */
 export function makeWorker(module) {
-  initSync({ module });
+  const t0 = performance.now();
+  const exports = initSync({ module });
+  // The isolate's cold start, in ms (reported by /xsell/status): instantiating the module, the
+  // first good pack's load (verify, parse, compile; its fetch is not counted) and the first
+  // decision. Inside workerd the clock advances while code runs, so these are real.
+  const cold = { instantiateMs: performance.now() - t0, loadMs: null, firstDecideMs: null };
   const state = { engine: null, info: null, error: null, loadedAt: 0, triedAt: 0, pending: null };
   const macKeys = new Map(); // secret -> CryptoKey
 
@@ -67,8 +72,10 @@ export function makeWorker(module) {
         if (!env.XSELL_KEYS) throw failure('config', 'XSELL_KEYS (the trusted public keys) is not set');
         const bytes = await packBytes(env);
         state.engine ??= Engine.hosted();
+        const t = performance.now();
         const r = state.engine.load(bytes, { keys: String(env.XSELL_KEYS), now: Date.now() / 1000, audience: env.XSELL_AUDIENCE || host });
         if (!r.ok) throw failure(r.code, r.message);
+        cold.loadMs ??= performance.now() - t;
         state.info = { packId: r.packId, version: r.version, keyId: r.keyId };
         state.error = null;
         state.loadedAt = Date.now();
@@ -190,7 +197,9 @@ export function makeWorker(module) {
     const decision = v.within(engine, (sid, shown) => {
       if (signals.session == null || typeof signals.session === 'object') signals.session = { ...signals.session, id: signals.session?.id ?? sid };
       if (v.country && signals.geo == null) signals.geo = { country: v.country };
+      const t = performance.now();
       const d = engine.decide(signals, v.now);
+      cold.firstDecideMs ??= performance.now() - t;
       if (d.ok !== false) shown(d, signals.session.id);
       return d;
     });
@@ -251,7 +260,9 @@ export function makeWorker(module) {
         if (sl.product) page.product = sl.product;
         if (sl.category) page.category = sl.category;
         const signals = { placement: sl.placement || '', page, session: { id: sid }, ...(v.country && { geo: { country: v.country } }) };
+        const t = performance.now();
         const r = engine.decideHtml(signals, v.now);
+        cold.firstDecideMs ??= performance.now() - t;
         const d = r?.decision;
         if (!d || d.ok === false || !r.html) return null;
         shown(d, sid);
@@ -293,7 +304,9 @@ export function makeWorker(module) {
         }
         if (url.pathname === '/xsell/status') {
           await ready(env, ctx, url.hostname);
-          return json(state.engine?.ready ? 200 : 503, { ok: !!state.engine?.ready, pack: state.info, error: state.error });
+          // `memory`: the engine's linear memory in bytes (it only grows: a leak would show here).
+          const memory = exports?.memory?.buffer?.byteLength ?? null;
+          return json(state.engine?.ready ? 200 : 503, { ok: !!state.engine?.ready, pack: state.info, error: state.error, memory, cold });
         }
         // Everything else is the origin's (the script and the pack under /xsell/ too).
         if (env.XSELL_ORIGIN) return await pageRoute(request, env, ctx, url);

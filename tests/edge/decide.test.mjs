@@ -204,6 +204,36 @@ test('200 concurrent requests are all answered, each correctly', async () => {
   });
 });
 
+test('memory stays steady over 10,000 requests', async () => {
+  const w = workers.demo;
+  const now = '2026-11-23T09:30:00Z';
+  const kinds = [
+    { placement: 'product', page: { product: 'AURORA-Q', dwell_seconds: 45 } },
+    { placement: 'cart', cart: { items: [{ sku: 'LUMA-Z6', qty: 1 }, { sku: 'AURORA-Q', qty: 2 }] } },
+    { placement: 'product', page: { product: 'NIMBUS-Q' }, answers: { sleep_temperature: 'hot' } },
+  ];
+  // Ten shoppers at a time, each carrying its cookie from one request to the next.
+  const run = async (count) => {
+    const jars = Array.from({ length: 10 }, () => jar());
+    let next = 0;
+    await Promise.all(jars.map(async (j, k) => {
+      while (next < count) {
+        const i = next++;
+        const { res } = await decide('demo', { ...kinds[i % kinds.length], session: { id: `mem-${k}` } }, { now, cookie: j.header() });
+        assert.equal(res.status, 200);
+        j.take(res);
+      }
+    }));
+  };
+  const memory = async () => (await (await fetch(`${w.base}/xsell/status`)).json()).memory;
+  await run(1_000); // warm: every allocation size the engine needs has been seen
+  const warm = await memory();
+  assert.ok(Number.isInteger(warm) && warm > 0, `status reports memory: ${warm}`);
+  await run(10_000);
+  const end = await memory();
+  assert.ok(end <= warm + 65_536, `wasm memory grew from ${warm} to ${end} bytes over 10,000 requests`);
+});
+
 describe('packs that must not load', () => {
   for (const [name, code] of [['tampered', 'bad_signature'], ['expired', 'expired'], ['foreign', 'unknown_key']]) {
     test(`${name}: the JSON says why, and nothing is decided`, async () => {
