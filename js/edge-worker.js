@@ -141,20 +141,27 @@ export function makeWorker(module) {
       const t = Date.parse(url.searchParams.get('now'));
       if (Number.isFinite(t)) now = t / 1000;
     }
-    let keep = false, reset = false, sid = '', newSession = false, text = null;
+    // `text`: the shopper's ledger as it stands (the cookie's, then after each `within`).
+    let entered = false, keep = false, reset = false, sid = '', newSession = false, text = stored;
     return {
       now,
       country,
-      /** `f(sid, shown)`: `sid` the session id, `shown(decision)` records its offer as shown. */
+      /** `f(sid, shown)`: `sid` the session id, `shown(offerId, placement)` records an offer as
+       * shown. May run more than once (a slot each); each run starts from the ledger as the
+       * last one left it, so interleaving requests never mix. */
       within(engine, f) {
         const effective = engine.setConsent(consentFrom(request, cookies, engine, country));
         keep = !!(effective.ok !== false && effective.storage && secret);
-        reset = forged || engine.setLedger(keep ? stored ?? undefined : undefined)?.ok === false;
-        sid = keep && /^[0-9a-f]{32}$/.test(cookies[SESSION_COOKIE] || '') ? cookies[SESSION_COOKIE] : '';
-        newSession = keep && !sid;
-        sid ||= newId();
-        const shown = (d, session) => {
-          if (keep && d.outcome === 'offer' && d.offer) engine.record({ kind: 'shown', offer: d.offer.id, placement: d.placement, session }, now);
+        const set = engine.setLedger(keep ? text ?? undefined : undefined);
+        if (!entered) {
+          entered = true;
+          reset = forged || set?.ok === false;
+          sid = keep && /^[0-9a-f]{32}$/.test(cookies[SESSION_COOKIE] || '') ? cookies[SESSION_COOKIE] : '';
+          newSession = keep && !sid;
+          sid ||= newId();
+        }
+        const shown = (offer, placement) => {
+          if (keep && offer) engine.record({ kind: 'shown', offer, placement, session: sid }, now);
         };
         try {
           return f(sid, shown);
@@ -164,6 +171,7 @@ export function makeWorker(module) {
         }
       },
       async store(headers) {
+        if (!entered) return;
         const secure = url.protocol === 'https:' ? '; Secure' : '';
         if (keep) {
           headers.append('Set-Cookie', `${LEDGER_COOKIE}=${await sealLedger(text, secret)}; Path=/; Max-Age=${LEDGER_MAX_AGE}; HttpOnly; SameSite=Lax${secure}`);
@@ -200,7 +208,7 @@ export function makeWorker(module) {
       const t = performance.now();
       const d = engine.decide(signals, v.now);
       cold.firstDecideMs ??= performance.now() - t;
-      if (d.ok !== false) shown(d, signals.session.id);
+      if (d.ok !== false && d.outcome === 'offer') engine.record({ kind: 'shown', offer: d.offer?.id, placement: d.placement, session: signals.session.id }, v.now);
       return d;
     });
     if (decision.ok === false) return json(400, decision);
@@ -231,9 +239,10 @@ export function makeWorker(module) {
     return json(200, { ok: true }, headers);
   }
 
-  // HTML mode: a page from XSELL_ORIGIN with each [data-xsell-slot] filled. Two passes over the
-  // page: the first reads the slots, then every decision is made in one synchronous block, the
-  // second writes the cards. On any failure the origin's response goes out untouched.
+  // HTML mode: a page from XSELL_ORIGIN with each [data-xsell-slot] filled, in one pass of
+  // HTMLRewriter whose output is read whole (the ledger cookie, known only once every slot is
+  // decided, goes in the headers). Each slot is one synchronous block with the engine. On any
+  // failure the origin's response goes out untouched.
   async function pageRoute(request, env, ctx, url) {
     const origin = await fetch(new Request(new URL(url.pathname + url.search, env.XSELL_ORIGIN), request));
     if (request.method !== 'GET' || !origin.ok || !/^text\/html/i.test(origin.headers.get('Content-Type') || '') || typeof HTMLRewriter !== 'function') {
@@ -244,47 +253,40 @@ export function makeWorker(module) {
     try {
       const engine = await ready(env, ctx, url.hostname);
       if (!engine) return untouched();
-      const slots = [];
-      await new HTMLRewriter()
-        .on('[data-xsell-slot]', {
-          element(el) {
-            slots.push({ placement: el.getAttribute('data-xsell-slot'), product: el.getAttribute('data-product'), category: el.getAttribute('data-category') });
-          },
-        })
-        .transform(new Response(body))
-        .arrayBuffer();
-      if (!slots.length) return untouched();
       const v = await visit(request, env, url);
-      const cards = v.within(engine, (sid, shown) => slots.map((sl) => {
-        const page = {};
-        if (sl.product) page.product = sl.product;
-        if (sl.category) page.category = sl.category;
-        const signals = { placement: sl.placement || '', page, session: { id: sid }, ...(v.country && { geo: { country: v.country } }) };
-        const t = performance.now();
-        const r = engine.decideHtml(signals, v.now);
-        cold.firstDecideMs ??= performance.now() - t;
-        const d = r?.decision;
-        if (!d || d.ok === false || !r.html) return null;
-        shown(d, sid);
-        return { id: d.id, html: r.html };
-      }));
-      let i = 0;
-      const filled = new HTMLRewriter()
+      let filled = 0;
+      const out = await new HTMLRewriter()
         .on('[data-xsell-slot]', {
           element(el) {
-            const c = cards[i++];
-            if (!c) return;
-            el.setInnerContent(c.html, { html: true });
+            const page = {};
+            for (const [attr, key] of [['data-product', 'product'], ['data-category', 'category']]) {
+              const a = el.getAttribute(attr);
+              if (a) page[key] = a;
+            }
+            const card = v.within(engine, (sid, shown) => {
+              const signals = { placement: el.getAttribute('data-xsell-slot') || '', page, session: { id: sid }, ...(v.country && { geo: { country: v.country } }) };
+              const t = performance.now();
+              const r = engine.decideHtml(signals, v.now);
+              cold.firstDecideMs ??= performance.now() - t;
+              if (!r || r.ok === false || !r.html) return null;
+              shown(r.offer, r.placement);
+              return r;
+            });
+            if (!card) return;
+            el.setInnerContent(card.html, { html: true });
             el.setAttribute('data-xsell-state', 'offer');
-            el.setAttribute('data-xsell-edge', c.id);
+            el.setAttribute('data-xsell-edge', card.id);
+            filled++;
           },
         })
-        .transform(new Response(body, origin));
-      const headers = new Headers(filled.headers);
+        .transform(new Response(body, origin))
+        .arrayBuffer();
+      if (!filled) return untouched();
+      const headers = new Headers(origin.headers);
       headers.delete('Content-Length');
       headers.delete('ETag');
       await v.store(headers);
-      return new Response(filled.body, { status: origin.status, statusText: origin.statusText, headers });
+      return new Response(out, { status: origin.status, statusText: origin.statusText, headers });
     } catch {
       return untouched();
     }

@@ -43,6 +43,17 @@ struct LoadArgs {
 
 crate::object_only!(LoadArgs,);
 
+/// `decideHtml`'s answer.
+#[derive(Serialize)]
+struct Card<'a> {
+    ok: bool,
+    id: &'a str,
+    outcome: &'a str,
+    placement: &'a str,
+    offer: Option<&'a str>,
+    html: &'a str,
+}
+
 /// A failure as JS sees it.
 #[derive(Serialize)]
 struct Failure<'a> {
@@ -294,9 +305,12 @@ impl Engine {
             Err(e) => return failure("bad_consent", e),
         };
         let was = self.store.persistent();
-        self.consent = c;
         // Kept decision parts may hold personal text (a because sentence): not past a change.
-        self.made.clear();
+        // The same consent again (an edge worker sets it for every request) keeps them.
+        if c.effective() != self.consent.effective() {
+            self.made.clear();
+        }
+        self.consent = c;
         if self.hosted {
             return to_js(&c.effective());
         }
@@ -446,37 +460,13 @@ impl Engine {
     /// force. Returns the Decision with a fresh `id` and `ok: true`, or a failure. Parts of
     /// it are shared, frozen, between decisions (see `out`): copy before changing it.
     pub fn decide(&mut self, signals: JsValue, now: f64) -> JsValue {
-        match self.decide_with(&signals, now, false) {
-            Ok((d, _)) | Err(d) => d,
-        }
-    }
-
-    /// `decide`, plus the card as HTML for a server that fills the slot itself (the edge):
-    /// `{ decision, html }`, where `html` is the drop-in script's card markup with every text
-    /// escaped (`decision::html`), empty without an offer. A failure is returned as `decide`'s.
-    #[wasm_bindgen(js_name = decideHtml)]
-    pub fn decide_html(&mut self, signals: JsValue, now: f64) -> JsValue {
-        let (decision, html) = match self.decide_with(&signals, now, true) {
-            Ok(r) => r,
-            Err(f) => return f,
-        };
-        let out = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("decision"), &decision);
-        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("html"), &JsValue::from_str(&html));
-        out.into()
-    }
-
-    /// The decision as JS, and with `html` its card as HTML; a failure as `Err`.
-    fn decide_with(
-        &mut self,
-        signals: &JsValue,
-        now: f64,
-        html: bool,
-    ) -> Result<(JsValue, String), JsValue> {
         let Some(pack) = &self.pack else {
-            return Err(failure("no_pack", "no pack is loaded"));
+            return failure("no_pack", "no pack is loaded");
         };
-        let signals: Signals = from_js(signals).map_err(|e| failure("bad_signals", e))?;
+        let signals: Signals = match from_js(&signals) {
+            Ok(s) => s,
+            Err(e) => return failure("bad_signals", e),
+        };
         let d = decide(
             pack,
             &signals,
@@ -484,12 +474,45 @@ impl Engine {
             &self.consent,
             secs(now),
         );
-        let card = match (&d.offer, html) {
-            (Some(o), true) => crate::decision::html::card(o, &crate::decision::html::LABELS),
-            _ => String::new(),
-        };
         let id = self.ids.next();
-        Ok((self.made.decision(&d, &id), card))
+        self.made.decision(&d, &id)
+    }
+
+    /// For a server that fills the slot itself (the edge's HTML mode): the decision in brief
+    /// and its card as HTML, `{ ok, id, outcome, placement, offer, html }`, where `offer` is the
+    /// offer id (or null) and `html` the drop-in script's card markup with every text escaped
+    /// (`decision::html`), empty without an offer. The full decision object is not made. A
+    /// failure is returned as `decide`'s.
+    #[wasm_bindgen(js_name = decideHtml)]
+    pub fn decide_html(&mut self, signals: JsValue, now: f64) -> JsValue {
+        let Some(pack) = &self.pack else {
+            return failure("no_pack", "no pack is loaded");
+        };
+        let signals: Signals = match from_js(&signals) {
+            Ok(s) => s,
+            Err(e) => return failure("bad_signals", e),
+        };
+        let d = decide(
+            pack,
+            &signals,
+            self.store.ledger(),
+            &self.consent,
+            secs(now),
+        );
+        let html = d
+            .offer
+            .as_ref()
+            .map(|o| crate::decision::html::card(o, &crate::decision::html::LABELS))
+            .unwrap_or_default();
+        let id = self.ids.next().as_string().unwrap_or_default();
+        to_js(&Card {
+            ok: true,
+            id: &id,
+            outcome: d.outcome.name(),
+            placement: &d.placement,
+            offer: d.offer.as_ref().map(|o| &*o.id),
+            html: &html,
+        })
     }
 
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the
