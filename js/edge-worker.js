@@ -293,6 +293,12 @@ export function makeWorker(module) {
   }
 
   return {
+    // A cron trigger (wrangler.toml [triggers]) refreshes the pack off the request path.
+    async scheduled(_event, env = {}, ctx) {
+      const p = refresh(env, env.XSELL_AUDIENCE || '');
+      ctx?.waitUntil?.(p);
+      await p;
+    },
     async fetch(request, env = {}, ctx) {
       try {
         const url = new URL(request.url);

@@ -128,17 +128,24 @@ impl<V> Map<V> {
 /// library's sorts are about 2.5 KB of code per element type).
 fn key_order(keys: &[&str]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..keys.len()).collect();
-    let key = |i: usize| keys.get(i).copied().unwrap_or_default();
-    // Moves idx[root] down the max-heap held in idx[..end].
+    // The key at heap position `i` (positions are always in range: `get` only keeps the
+    // no-panic rule).
+    let key = |idx: &[usize], i: usize| {
+        idx.get(i)
+            .and_then(|&k| keys.get(k))
+            .copied()
+            .unwrap_or_default()
+    };
+    // Moves the entry at `root` down the max-heap held in idx[..end].
     let sift = |idx: &mut [usize], mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && key(idx[child]) < key(idx[child + 1]) {
+        if child + 1 < end && key(idx, child) < key(idx, child + 1) {
             child += 1;
         }
-        if key(idx[root]) >= key(idx[child]) {
+        if key(idx, root) >= key(idx, child) {
             break;
         }
         idx.swap(root, child);
