@@ -40,7 +40,7 @@ before(async () => {
   await new Promise((r) => origin.listen(0, '127.0.0.1', r));
   originBase = `http://127.0.0.1:${origin.address().port}`;
   const keys = readFileSync(packs.pub, 'utf8').trim();
-  for (const name of ['demo', 'hostile', 'tampered']) {
+  for (const name of ['demo', 'hostile', 'tampered', 'expired']) {
     workers[name] = await startWorkerd({ XSELL_KEYS: keys, XSELL_PACK: readFileSync(packs[name], 'utf8'), XSELL_ORIGIN: originBase });
   }
 });
@@ -96,12 +96,15 @@ describe('HTML mode', () => {
     assert.ok(!page.includes(HOSTILE.mattress), 'the hostile name never appears raw');
   });
 
-  test('a pack that does not load: the origin page passes through untouched', async () => {
-    const res = await get('tampered', '/products/aurora-q.html');
-    assert.equal(res.status, 200);
-    assert.equal(await res.text(), PAGE);
-    assert.deepEqual(res.headers.getSetCookie(), []);
-  });
+  for (const name of ['tampered', 'expired']) {
+    test(`a pack that does not load (${name}): the origin page passes through untouched`, async () => {
+      const res = await get(name, '/products/aurora-q.html');
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('X-Origin'), 'yes');
+      assert.equal(await res.text(), PAGE);
+      assert.deepEqual(res.headers.getSetCookie(), []);
+    });
+  }
 
   test('what is not an HTML page, or not a 200, passes through', async () => {
     const css = await get('demo', '/style.css');
