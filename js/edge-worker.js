@@ -73,10 +73,10 @@ export function makeWorker(module) {
         const bytes = await packBytes(env);
         state.engine ??= Engine.hosted();
         const t = performance.now();
-        const r = state.engine.load(bytes, { keys: String(env.XSELL_KEYS), now: Date.now() / 1000, audience: env.XSELL_AUDIENCE || host });
+        const r = state.engine.load(bytes, { keys: String(env.XSELL_KEYS), now: Date.now() / 1000, audience: env.XSELL_AUDIENCE || host, skewSecs: skew(env) });
         if (!r.ok) throw failure(r.code, r.message);
         cold.loadMs ??= performance.now() - t;
-        state.info = { packId: r.packId, version: r.version, keyId: r.keyId };
+        state.info = { packId: r.packId, version: r.version, keyId: r.keyId, expiresAt: r.expiresAt };
         state.error = null;
         state.loadedAt = Date.now();
       } catch (x) {
@@ -88,18 +88,24 @@ export function makeWorker(module) {
     return state.pending;
   }
 
+  // Whether the pack in use has expired since it loaded (an isolate can outlive a pack): by
+  // the same rule as loading, `now - skew >= expiresAt`.
+  const expired = (env) => !!state.info && Date.now() / 1000 - skew(env) >= state.info.expiresAt;
+  const usable = (env) => !!state.engine?.ready && !expired(env);
+
   // The engine with a good pack, loading or refreshing it as its schedule says; null if none.
   async function ready(env, ctx, host) {
     const ttl = 1000 * (Number(env.XSELL_PACK_TTL) > 0 ? Number(env.XSELL_PACK_TTL) : 300);
     const now = Date.now();
-    if (!state.engine?.ready) {
+    if (!usable(env)) {
       await refresh(env, host);
+      if (expired(env)) state.error ??= failure('expired', `pack ${state.info.packId} v${state.info.version} has expired and no newer one loaded`);
     } else if (now - state.loadedAt >= ttl && (!state.error || now - state.triedAt >= Math.min(ttl, RETRY_MS))) {
       // Served with the pack in hand; the new one is used once it has verified.
       const p = refresh(env, host);
       ctx?.waitUntil?.(p);
     }
-    return state.engine?.ready ? state.engine : null;
+    return usable(env) ? state.engine : null;
   }
 
   async function macKey(secret) {
@@ -314,7 +320,7 @@ export function makeWorker(module) {
           await ready(env, ctx, url.hostname);
           // `memory`: the engine's linear memory in bytes (it only grows: a leak would show here).
           const memory = exports?.memory?.buffer?.byteLength ?? null;
-          return json(state.engine?.ready ? 200 : 503, { ok: !!state.engine?.ready, pack: state.info, error: state.error, memory, cold });
+          return json(usable(env) ? 200 : 503, { ok: usable(env), pack: state.info, error: state.error, memory, cold });
         }
         // Everything else is the origin's (the script and the pack under /xsell/ too).
         if (env.XSELL_ORIGIN) return await pageRoute(request, env, ctx, url);
@@ -328,6 +334,12 @@ export function makeWorker(module) {
 }
 
 // ---- helpers -------------------------------------------------------------------------------
+
+/** Allowed clock skew for the pack's validity, seconds (XSELL_CLOCK_SKEW; the engine's 300). */
+function skew(env) {
+  const s = Number(env.XSELL_CLOCK_SKEW);
+  return env.XSELL_CLOCK_SKEW != null && Number.isFinite(s) && s >= 0 ? s : 300;
+}
 
 function failure(code, message) {
   return { code, message };

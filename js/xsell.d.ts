@@ -222,6 +222,8 @@ export interface LoadedPack {
   version: number;
   keyId: string;
   highWater: number;
+  /** When the pack expires, Unix seconds. */
+  expiresAt: number;
 }
 
 /** Every code `xsell:error` and a failed `ready` can carry. */

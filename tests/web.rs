@@ -897,7 +897,8 @@ fn failed_loads_keep_the_last_good_pack() {
     assert_eq!(
         loaded,
         json!({"ok": true, "packId": "xsell-demo", "version": 3,
-               "keyId": key().public_key().key_id(), "highWater": 3})
+               "keyId": key().public_key().key_id(), "highWater": 3,
+               "expiresAt": time("2030-01-01T00:00:00Z")})
     );
     assert!(e.ready());
     let good = json(&e.decide(js(&product_signals()), now() as f64));

@@ -77,6 +77,9 @@ struct LoadedInfo<'a> {
     version: u64,
     key_id: &'a str,
     high_water: u64,
+    /// Unix seconds: a host that keeps the pack longer than a page view (the edge) stops
+    /// using it then.
+    expires_at: i64,
 }
 
 /// A core value as a plain JS object (maps as objects, integers as numbers).
@@ -397,6 +400,7 @@ impl Engine {
             version: header.version,
             key_id: &loaded.key_id,
             high_water,
+            expires_at: header.expires_at,
         });
         self.key_id = loaded.key_id;
         self.pack = Some(loaded.pack);

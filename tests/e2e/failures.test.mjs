@@ -177,7 +177,7 @@ export default async function init() {}
 export function newId() { return '0123456789abcdef0123456789abcdef'; }
 export class Engine {
   setConsent(c) { return c; }
-  load() { return { ok: true, packId: 'stub', version: 1, keyId: 'xk1-0000000000000000', highWater: 1 }; }
+  load() { return { ok: true, packId: 'stub', version: 1, keyId: 'xk1-0000000000000000', highWater: 1, expiresAt: 1893456000 }; }
   dwellThresholds() { return []; }
   decide(g) {
     const [url, image] = URLS[g.page.product] || [];

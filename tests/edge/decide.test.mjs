@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makePacks } from '../e2e/helpers.mjs';
+import { makePacks, signRaw } from '../e2e/helpers.mjs';
 import { ROOT, LEDGER_COOKIE, SESSION_COOKIE, cli, jar, openLedger, readJson, sealLedger, setCookies, startWorkerd } from './helpers.mjs';
 
 const CASES = path.join(ROOT, 'fixtures/cases');
@@ -253,6 +253,31 @@ describe('packs that must not load', () => {
       }
     });
   }
+
+  test('a pack that expires while the isolate uses it stops being used', async () => {
+    const pack = readJson(path.join(ROOT, 'fixtures/packs/demo.json'));
+    const expires = Math.ceil(Date.now() / 1000) + 3;
+    pack.header.expires_at = new Date(expires * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const w = await startWorkerd({ XSELL_KEYS: keys, XSELL_PACK: signRaw(JSON.stringify(pack), packs.key), XSELL_CLOCK_SKEW: '0' });
+    const get = async (p) => {
+      const res = await fetch(`${w.base}${p}`, { signal: AbortSignal.timeout(10_000) });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      const before = await get('/xsell/decide?placement=product&product=AURORA-Q');
+      assert.equal(before.status, 200, JSON.stringify(before.body));
+      assert.equal((await get('/xsell/status')).body.pack.expiresAt, expires);
+      await new Promise((r) => setTimeout(r, Math.max(0, expires * 1000 - Date.now()) + 500));
+      const afterwards = await get('/xsell/decide?placement=product&product=AURORA-Q');
+      assert.equal(afterwards.status, 503);
+      assert.equal(afterwards.body.code, 'expired', afterwards.body.message);
+      const status = await get('/xsell/status');
+      assert.equal(status.body.ok, false);
+      assert.equal(status.body.error.code, 'expired');
+    } finally {
+      await w.stop();
+    }
+  });
 
   test('a rolled-back or broken refresh keeps the last good pack', async () => {
     let serve = readFileSync(packs.demo);

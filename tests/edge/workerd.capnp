@@ -33,6 +33,7 @@ const xsell :Workerd.Worker = (
     (name = "XSELL_AUDIENCE", fromEnvironment = "XSELL_AUDIENCE"),
     (name = "XSELL_PREVIEW", fromEnvironment = "XSELL_PREVIEW"),
     (name = "XSELL_ORIGIN", fromEnvironment = "XSELL_ORIGIN"),
+    (name = "XSELL_CLOCK_SKEW", fromEnvironment = "XSELL_CLOCK_SKEW"),
   ],
   globalOutbound = "internet",
 );
