@@ -152,8 +152,8 @@ export function makeWorker(module) {
     return {
       now,
       country,
-      /** `f(sid, shown)`: `sid` the session id, `shown(offerId, placement)` records an offer as
-       * shown. May run more than once (a slot each); each run starts from the ledger as the
+      /** `f(sid, shown)`: `sid` the session id, `shown(offerId, placement, session = sid)`
+       * records an offer as shown (with storage consent; else nothing is kept anyway). May run more than once (a slot each); each run starts from the ledger as the
        * last one left it, so interleaving requests never mix. */
       within(engine, f) {
         const effective = engine.setConsent(consentFrom(request, cookies, engine, country));
@@ -166,8 +166,8 @@ export function makeWorker(module) {
           newSession = keep && !sid;
           sid ||= newId();
         }
-        const shown = (offer, placement) => {
-          if (keep && offer) engine.record({ kind: 'shown', offer, placement, session: sid }, now);
+        const shown = (offer, placement, session = sid) => {
+          if (keep && offer) engine.record({ kind: 'shown', offer, placement, session }, now);
         };
         try {
           return f(sid, shown);
@@ -214,7 +214,7 @@ export function makeWorker(module) {
       const t = performance.now();
       const d = engine.decide(signals, v.now);
       cold.firstDecideMs ??= performance.now() - t;
-      if (d.ok !== false && d.outcome === 'offer') engine.record({ kind: 'shown', offer: d.offer?.id, placement: d.placement, session: signals.session.id }, v.now);
+      if (d.ok !== false && d.outcome === 'offer') shown(d.offer?.id, d.placement, signals.session.id);
       return d;
     });
     if (decision.ok === false) return json(400, decision);

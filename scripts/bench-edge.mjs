@@ -15,19 +15,18 @@
 // Every loop has a fixed count and every wait a timeout; servers bind 127.0.0.1 only. The load
 // generator (this process) runs on core 1 and workerd on core 0 (taskset), when there are two.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { WORKERD, startWorkerd } from './workerd.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const R = (...p) => path.join(ROOT, ...p);
 const OUT = R('target', 'bench-edge');
-const WORKERD = R('node_modules', 'workerd', 'bin', 'workerd');
 const XSELL = R('target', 'debug', 'xsell');
 const TARGET = { coldMs: 5, htmlCpuMs: 0.3 };
 
@@ -65,43 +64,10 @@ const KEYS = readFileSync(`${key}.pub`, 'utf8').trim();
 const PACK = readFileSync(signed, 'utf8');
 
 // ---- processes ----------------------------------------------------------------------------
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function workerd(config, env = {}) {
-  const port = await freePort();
-  const argv = ['serve', config, '--socket-addr', `http=127.0.0.1:${port}`];
-  const [cmd, cargs] = twoCores ? ['taskset', ['-c', '0', WORKERD, ...argv]] : [WORKERD, argv];
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XSELL_')));
-  const child = spawn(cmd, cargs, { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const base = `http://127.0.0.1:${port}`;
-  const stop = () => new Promise((resolve) => {
-    if (child.exitCode != null) return resolve();
-    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => (clearTimeout(t), resolve()));
-    child.kill('SIGTERM');
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode != null) die(`workerd exited: ${err}`);
-    // Any answer will do; the static worker answers everything, xsell's has /xsell/ping-like 404s.
-    const ok = await fetch(`${base}/xsell/not-a-route`, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false);
-    if (ok) return { base, stop, pid: child.pid };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await stop();
-  die(`workerd did not start: ${err}`);
-}
+// The readiness probe is a path the worker answers without loading its pack, so the cold start
+// is still cold when it is measured.
+const workerd = (config, env = {}) =>
+  startWorkerd(config, env, { pin: twoCores, probe: '/xsell/not-a-route' }).catch((e) => die(e.message));
 
 /** CPU seconds used so far by process `pid` (user + system, every thread). */
 function cpuSeconds(pid) {

@@ -334,19 +334,12 @@ impl Engine {
     /// Refuses `version` of pack `id` if the stored ledger has seen a later one; else raises
     /// the stored high-water mark to it. Returns the mark.
     fn raise_high_water(&mut self, id: &str, version: u64) -> Result<u64, LoadError> {
-        if self.hosted {
-            let mark = self.marks.get_or_insert_with(id, || 0);
-            if version < *mark {
-                return Err(LoadError::Rollback {
-                    version,
-                    high_water: *mark,
-                });
-            }
-            *mark = version;
-            return Ok(version);
-        }
-        let ledger = self.store.ledger();
-        let high_water = ledger.high_water(id);
+        // A hosted engine's marks are its own; otherwise they are the stored ledger's.
+        let high_water = if self.hosted {
+            self.marks.get(id).copied().unwrap_or(0)
+        } else {
+            self.store.ledger().high_water(id)
+        };
         if version < high_water {
             return Err(LoadError::Rollback {
                 version,
@@ -354,8 +347,12 @@ impl Engine {
             });
         }
         if version > high_water {
-            // Written with the next record, `flush` or drop: not in the way of the first card.
-            self.store.raise_later(id, version);
+            if self.hosted {
+                self.marks.insert(id.to_owned(), version);
+            } else {
+                // Written with the next record, `flush` or drop: not in the way of the first card.
+                self.store.raise_later(id, version);
+            }
         }
         Ok(version)
     }
@@ -464,22 +461,7 @@ impl Engine {
     /// force. Returns the Decision with a fresh `id` and `ok: true`, or a failure. Parts of
     /// it are shared, frozen, between decisions (see `out`): copy before changing it.
     pub fn decide(&mut self, signals: JsValue, now: f64) -> JsValue {
-        let Some(pack) = &self.pack else {
-            return failure("no_pack", "no pack is loaded");
-        };
-        let signals: Signals = match from_js(&signals) {
-            Ok(s) => s,
-            Err(e) => return failure("bad_signals", e),
-        };
-        let d = decide(
-            pack,
-            &signals,
-            self.store.ledger(),
-            &self.consent,
-            secs(now),
-        );
-        let id = self.ids.next();
-        self.made.decision(&d, &id)
+        self.deciding(&signals, now, |d, ids, made| made.decision(d, &ids.next()))
     }
 
     /// For a server that fills the slot itself (the edge's HTML mode): the decision in brief
@@ -489,10 +471,37 @@ impl Engine {
     /// failure is returned as `decide`'s.
     #[wasm_bindgen(js_name = decideHtml)]
     pub fn decide_html(&mut self, signals: JsValue, now: f64) -> JsValue {
+        self.deciding(&signals, now, |d, ids, _| {
+            let html = d
+                .offer
+                .as_ref()
+                .map(|o| crate::decision::html::card(o, &crate::decision::html::LABELS))
+                .unwrap_or_default();
+            let id = ids.next().as_string().unwrap_or_default();
+            to_js(&Card {
+                ok: true,
+                id: &id,
+                outcome: d.outcome.name(),
+                placement: &d.placement,
+                offer: d.offer.as_ref().map(|o| &*o.id),
+                html: &html,
+            })
+        })
+    }
+
+    /// The decision for `signals` at `now` with the stored ledger and the consent in force,
+    /// handed to `answer` with the id source and the made parts; `no_pack` or `bad_signals`
+    /// as a failure.
+    fn deciding(
+        &mut self,
+        signals: &JsValue,
+        now: f64,
+        answer: impl FnOnce(&crate::Decision<'_>, &mut Ids, &mut out::Made) -> JsValue,
+    ) -> JsValue {
         let Some(pack) = &self.pack else {
             return failure("no_pack", "no pack is loaded");
         };
-        let signals: Signals = match from_js(&signals) {
+        let signals: Signals = match from_js(signals) {
             Ok(s) => s,
             Err(e) => return failure("bad_signals", e),
         };
@@ -503,20 +512,7 @@ impl Engine {
             &self.consent,
             secs(now),
         );
-        let html = d
-            .offer
-            .as_ref()
-            .map(|o| crate::decision::html::card(o, &crate::decision::html::LABELS))
-            .unwrap_or_default();
-        let id = self.ids.next().as_string().unwrap_or_default();
-        to_js(&Card {
-            ok: true,
-            id: &id,
-            outcome: d.outcome.name(),
-            placement: &d.placement,
-            offer: d.offer.as_ref().map(|o| &*o.id),
-            html: &html,
-        })
+        answer(&d, &mut self.ids, &mut self.made)
     }
 
     /// Records what happened (`{ kind, offer, placement, session, skus }`) at `now` in the

@@ -6,16 +6,15 @@
 // Needs `scripts/build.sh edge` (dist/edge/) and `cargo build -q -p xsell-cli` (target/debug/xsell);
 // scripts/test.sh runs both first. Every wait is bounded.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startWorkerd as serve } from '../../scripts/workerd.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const XSELL = path.join(ROOT, 'target/debug/xsell');
-export const WORKERD = path.join(ROOT, 'node_modules/.bin/workerd');
 export const CONFIG = path.join(ROOT, 'tests/edge/workerd.capnp');
 export const EDGE_DIST = path.join(ROOT, 'dist/edge');
 export const SECRET = 'test-only-cookie-secret';
@@ -27,17 +26,6 @@ export function cli(...args) {
   return execFileSync(XSELL, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts workerd with the worker from dist/edge and `env` as its settings (XSELL_KEYS,
  * XSELL_PACK or XSELL_PACK_URL, ...; XSELL_COOKIE_SECRET defaults to SECRET). Resolves to
@@ -47,35 +35,7 @@ export async function startWorkerd(env) {
   for (const f of ['edge.js', 'edge-worker.js', 'xsell_core.js', 'xsell_core_bg.wasm']) {
     if (!existsSync(path.join(EDGE_DIST, f))) throw new Error(`dist/edge/${f} is missing: run scripts/build.sh edge`);
   }
-  const port = await freePort();
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('XSELL_')));
-  const child = spawn(WORKERD, ['serve', CONFIG, '--socket-addr', `http=127.0.0.1:${port}`], {
-    cwd: ROOT,
-    env: { ...clean, XSELL_COOKIE_SECRET: SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const base = `http://127.0.0.1:${port}`;
-  const stop = () => new Promise((resolve) => {
-    if (child.exitCode != null) return resolve();
-    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => (clearTimeout(t), resolve()));
-    child.kill('SIGTERM');
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode != null) throw new Error(`workerd exited (${child.exitCode}): ${output}`);
-    try {
-      await fetch(`${base}/xsell/status`, { signal: AbortSignal.timeout(2_000) });
-      return { base, stop, output: () => output };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await stop();
-  throw new Error(`workerd did not answer on ${base} within 15 s: ${output}`);
+  return serve(CONFIG, { XSELL_COOKIE_SECRET: SECRET, ...env });
 }
 
 /** The ledger cookie's value for a ledger text, as docs/edge.md specifies it. */
@@ -114,8 +74,6 @@ export function jar() {
         else c[k] = value;
       }
     },
-    get: (k) => c[k],
-    set: (k, v) => (c[k] = v),
   };
 }
 
