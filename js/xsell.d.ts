@@ -88,7 +88,15 @@ export interface TraceEntry {
   detail: string;
 }
 
-export type Outcome = 'offer' | 'no_candidates' | 'none_eligible' | 'unknown_placement';
+export type Outcome = 'offer' | 'no_candidates' | 'none_eligible' | 'unknown_placement' | 'holdout';
+
+/** The experiment covering a placement and the arm this shopper is in (docs/pack-format.md#experiments). */
+export interface ExperimentRef {
+  id: string;
+  unit: 'visitor' | 'opportunity';
+  /** The arm's id, or `holdout`. */
+  arm: string;
+}
 
 /** A decision as the engine returns it from the browser: the Decision JSON plus `id` and `ok`. */
 export interface Decision {
@@ -101,8 +109,12 @@ export interface Decision {
   stage?: Stage;
   pack: { id: string; version: number };
   personalized: boolean;
+  /** Present when an experiment covers the placement and the shopper had a visitor or session id. */
+  experiment?: ExperimentRef;
   /** Present when `outcome` is `offer`. */
   offer?: OfferView;
+  /** Present when `outcome` is `holdout`: the offer that would have shown. */
+  would_be?: string;
   score?: number;
   matched: string[];
   trace: TraceEntry[];
@@ -141,7 +153,7 @@ export interface Signals {
   placement: Placement;
   page?: { product?: string; category?: string; dwell_seconds?: number };
   cart?: { items: CartItem[] };
-  session?: { id?: string; pages_viewed?: number; viewed_categories?: string[] };
+  session?: { id?: string; visitor?: string; pages_viewed?: number; viewed_categories?: string[] };
   device?: Device;
   geo?: { country?: string };
   time?: { local_hour?: number; weekday?: number };

@@ -213,7 +213,9 @@ function signals(s) {
   const g = {
     placement: ds.xsellSlot,
     page,
-    session: { id: ses.id, pages_viewed: ses.n, viewed_categories: ses.c },
+    // Experiments assign by the visitor id (kept only with storage consent, else this page's);
+    // a pack without experiments gets none, so no id is made for it.
+    session: { id: ses.id, visitor: call((e) => (e.experiments ? e.visitorId() : undefined)), pages_viewed: ses.n, viewed_categories: ses.c },
     device: device(),
     time: { local_hour: t.getHours(), weekday: t.getDay() || 7 },
   };

@@ -84,6 +84,10 @@ pub struct SessionSignals {
     /// Session id; frequency caps "per session" count within it.
     #[serde(default)]
     pub id: Option<String>,
+    /// Visitor id (persistent only with storage consent); experiments assign by it, else by
+    /// the session id.
+    #[serde(default)]
+    pub visitor: Option<String>,
     #[serde(default)]
     pub pages_viewed: Option<u32>,
     #[serde(default)]

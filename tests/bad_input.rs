@@ -1461,6 +1461,150 @@ fn time_cases() -> Vec<Case> {
     ]
 }
 
+fn lab() -> Value {
+    serde_json::from_str(include_str!("../fixtures/packs/lab.json")).unwrap()
+}
+
+fn experiment_cases() -> Vec<Case> {
+    let l = lab;
+    vec![
+        case(
+            "holdout over 90%",
+            setb(l(), "/experiments/0/holdout", json!(95)),
+            K::BadValue,
+            None,
+            "experiments[0].holdout",
+            "at most 90",
+        ),
+        case(
+            "two experiments on one placement",
+            setb(l(), "/experiments/1/placements", json!(["cart", "product"])),
+            K::Duplicate,
+            None,
+            "experiments[1].placements",
+            "one experiment per placement",
+        ),
+        case(
+            "experiment on an unknown placement",
+            setb(l(), "/experiments/1/placements/0", json!("basket")),
+            K::UnknownPlacement,
+            None,
+            "experiments[1].placements[0]",
+            "basket",
+        ),
+        case(
+            "experiment id declared twice",
+            setb(l(), "/experiments/1/id", json!("lamp-copy")),
+            K::Duplicate,
+            None,
+            "experiments[1].id",
+            "declared twice",
+        ),
+        case(
+            "arm named holdout",
+            setb(l(), "/experiments/0/arms/0/id", json!("holdout")),
+            K::BadValue,
+            None,
+            "experiments[0].arms[0].id",
+            "not `holdout`",
+        ),
+        case(
+            "arm named twice",
+            setb(l(), "/experiments/0/arms/1/id", json!("control")),
+            K::Duplicate,
+            None,
+            "experiments[0].arms[1].id",
+            "appears twice",
+        ),
+        case(
+            "arm weight zero",
+            setb(l(), "/experiments/0/arms/0/weight", json!(0)),
+            K::BadValue,
+            None,
+            "experiments[0].arms[0].weight",
+            "weight",
+        ),
+        case(
+            "arm restyles an unknown offer",
+            setb(
+                l(),
+                "/experiments/0/arms/0/offers",
+                json!({"nope": {"title": "X"}}),
+            ),
+            K::UnknownOffer,
+            None,
+            "experiments[0].arms[0].offers.nope",
+            "nope",
+        ),
+        case(
+            "arm restyles an offer outside its placements",
+            setb(
+                l(),
+                "/experiments/0/arms/0/offers",
+                json!({"linen-shade": {"title": "X"}}),
+            ),
+            K::BadValue,
+            Some("linen-shade"),
+            "experiments[0].arms[0].offers.linen-shade",
+            "none of experiment",
+        ),
+        case(
+            "arm template with an unknown placeholder",
+            setb(
+                l(),
+                "/experiments/0/arms/1/offers/warm-bulb/because",
+                json!("Because {nope}."),
+            ),
+            K::UnknownPlaceholder,
+            Some("warm-bulb"),
+            "experiments[0].arms[1].offers.warm-bulb.because",
+            "nope",
+        ),
+        json_case(
+            "arm price presentation misspelt",
+            setb(
+                l(),
+                "/experiments/0/arms/1/offers/reading-set/price",
+                json!("cheap"),
+            ),
+            "experiments[0].arms[1].offers.reading-set.price",
+            "cheap",
+        ),
+        json_case(
+            "experiment unit misspelt",
+            setb(l(), "/experiments/0/unit", json!("user")),
+            "experiments[0].unit",
+            "user",
+        ),
+        json_case(
+            "unknown experiment field",
+            setb(l(), "/experiments/0/share", json!(10)),
+            "experiments[0].share",
+            "share",
+        ),
+        case(
+            "stop-loss confidence out of range",
+            setb(l(), "/stop_loss/confidence", json!(100)),
+            K::BadValue,
+            None,
+            "stop_loss.confidence",
+            "50 to 99",
+        ),
+        case(
+            "stop-loss bars for an unknown offer",
+            setb(
+                l(),
+                "/stop_loss/offers/nope",
+                json!({"min_revenue_lift": 1}),
+            ),
+            K::UnknownOffer,
+            None,
+            "stop_loss.offers.nope",
+            "nope",
+        ),
+    ]
+}
+
 /// Every fixed (non-generated) pack case.
 fn pack_cases() -> Vec<Case> {
     let mut all = Vec::new();
@@ -1474,6 +1618,7 @@ fn pack_cases() -> Vec<Case> {
     all.extend(bundle_cases());
     all.extend(url_cases());
     all.extend(time_cases());
+    all.extend(experiment_cases());
     all
 }
 

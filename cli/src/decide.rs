@@ -131,7 +131,11 @@ struct Untraced<'a> {
     pack: &'a PackRef<'a>,
     personalized: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    experiment: Option<&'a xsell::decision::ExperimentRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     offer: Option<&'a OfferView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_be: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<i64>,
     matched: &'a [xsell::Text<'a>],
@@ -148,7 +152,9 @@ impl<'a> Shown<'a> {
             stage: d.stage.as_ref(),
             pack: &d.pack,
             personalized: d.personalized,
+            experiment: d.experiment.as_ref(),
             offer: d.offer.as_ref(),
+            would_be: d.would_be.as_deref(),
             score: d.score,
             matched: &d.matched,
         })

@@ -8,6 +8,7 @@
 
 mod context;
 mod explain;
+pub mod holdout;
 pub mod html;
 pub mod view;
 
@@ -32,6 +33,9 @@ pub enum Outcome {
     NoneEligible,
     /// The placement is neither built in nor declared by the pack.
     UnknownPlacement,
+    /// An offer was chosen but the shopper is in the experiment's holdout: nothing is shown,
+    /// and `would_be` names the offer (the counterfactual lift is measured against).
+    Holdout,
 }
 
 /// Why a candidate was not chosen.
@@ -63,6 +67,7 @@ impl Outcome {
             Outcome::NoCandidates => "no_candidates",
             Outcome::NoneEligible => "none_eligible",
             Outcome::UnknownPlacement => "unknown_placement",
+            Outcome::Holdout => "holdout",
         }
     }
 }
@@ -103,6 +108,15 @@ pub struct PackRef<'a> {
     pub version: u64,
 }
 
+/// The experiment a decision was assigned in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExperimentRef<'a> {
+    pub id: Text<'a>,
+    pub unit: crate::pack::Unit,
+    /// The arm's id, or `holdout`.
+    pub arm: Text<'a>,
+}
+
 /// The result of [`decide`]. "No offer" is a decision too, with its reasons in the trace.
 ///
 /// Its text borrows from the pack (names, labels, pre-formatted prices); serialize it, or call
@@ -117,8 +131,15 @@ pub struct Decision<'a> {
     pub pack: PackRef<'a>,
     /// Whether personal signals could be used (personalization consent, no GPC).
     pub personalized: bool,
+    /// The experiment covering this placement and the arm this shopper is in (absent when no
+    /// experiment covers it, or the host gave neither a visitor nor a session id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentRef<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<OfferView<'a>>,
+    /// In the holdout: the offer that would have shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub would_be: Option<Text<'a>>,
     /// Score of the chosen offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
@@ -140,7 +161,13 @@ impl Decision<'_> {
                 version: self.pack.version,
             },
             personalized: self.personalized,
+            experiment: self.experiment.map(|e| ExperimentRef {
+                id: view::own(e.id),
+                unit: e.unit,
+                arm: view::own(e.arm),
+            }),
             offer: self.offer.map(OfferView::into_owned),
+            would_be: self.would_be.map(view::own),
             score: self.score,
             matched: self.matched.into_iter().map(view::own).collect(),
             trace: self
@@ -179,12 +206,19 @@ pub fn decide<'a>(
             stage: None,
             pack: pack_ref,
             personalized: personal,
+            experiment: None,
             offer: None,
+            would_be: None,
             score: None,
             matched: Vec::new(),
             trace: Vec::new(),
         };
     };
+    // The experiment covering this placement, and where this shopper falls in it.
+    let assigned = pack.experiment(placement).and_then(|e| {
+        let key = holdout::unit_key(e, signals, now)?;
+        Some((e, holdout::assign(e, &key)))
+    });
     let ctx = Context::new(pack, signals, ledger, now, personal, placement, def.stage);
     let anchors = ctx.anchors();
     let mut candidates = Vec::new();
@@ -255,23 +289,51 @@ pub fn decide<'a>(
                     matched.insert(0, Cow::Owned(fits));
                 }
             }
-            result_offer = Some(view(pack, &ctx, w, chosen, &eligible));
+            let variant = assigned
+                .and_then(|(_, arm)| arm)
+                .and_then(|arm| arm.variant(wi));
+            let mut card = view(
+                pack,
+                &ctx,
+                variant.map_or(w, |v| &v.shown),
+                chosen,
+                &eligible,
+            );
+            if variant.is_some_and(|v| v.price == crate::pack::PriceShow::Plain) {
+                card.regular_price = None;
+                card.savings = None;
+            }
+            result_offer = Some(card);
             win_score = Some(wscore);
         }
     }
     let trace = merge_by_offer(trace, outscored);
-    let outcome = match (&result_offer, candidates.is_empty()) {
+    let mut outcome = match (&result_offer, candidates.is_empty()) {
         (Some(_), _) => Outcome::Offer,
         (None, true) => Outcome::NoCandidates,
         (None, false) => Outcome::NoneEligible,
     };
+    let experiment = assigned.map(|(e, arm)| ExperimentRef {
+        id: Cow::Borrowed(e.id.as_str()),
+        unit: e.unit,
+        arm: Cow::Borrowed(holdout::arm_name(arm)),
+    });
+    let mut would_be = None;
+    if matches!(assigned, Some((_, None))) {
+        if let Some(card) = result_offer.take() {
+            would_be = Some(card.id);
+            outcome = Outcome::Holdout;
+        }
+    }
     Decision {
         outcome,
         placement: Cow::Borrowed(&def.name),
         stage: Some(ctx.stage),
         pack: pack_ref,
         personalized: personal,
+        experiment,
         offer: result_offer,
+        would_be,
         score: win_score,
         matched,
         trace,

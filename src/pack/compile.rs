@@ -3,6 +3,7 @@
 //! Every problem is collected, each naming its offer and JSON path.
 
 use super::error::{PackError, PackErrorKind as K, PackErrors};
+use super::experiment;
 use super::hash::FastMap;
 use super::index::{push_keyed, CandidateIndex};
 use super::money::format_money;
@@ -179,6 +180,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         answers: answer_src,
         offers: offer_src,
         policy,
+        experiments: experiment_src,
+        stop_loss: stop_loss_src,
     } = src;
     let header = header(&mut ctx, &header_src);
 
@@ -614,6 +617,27 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         }
     }
 
+    // Experiments and stop-loss bars (after the offers: arms restyle compiled offers).
+    let offer_at = |id: &str| offer_index.get(id).copied();
+    let all_placements = match placements.len() {
+        64 => u64::MAX,
+        n => (1u64 << n) - 1,
+    };
+    let experiments = experiment::compile_experiments(
+        &mut ctx.errors,
+        &experiment_src,
+        &experiment::Scope {
+            offers: &offers,
+            offer_index: &offer_at,
+            placement_bit: &placement_bit,
+            all_placements,
+            answers: &answers,
+            valid_id: &valid_id,
+        },
+    );
+    let stop_loss =
+        experiment::compile_stop_loss(&mut ctx.errors, &stop_loss_src, &offers, &offer_at);
+
     if !ctx.errors.is_empty() {
         return Err(PackErrors(ctx.errors));
     }
@@ -637,6 +661,8 @@ pub fn compile(src: PackSource<'_>) -> Result<Pack, PackErrors> {
         sku_index,
         offer_index,
         index,
+        experiments,
+        stop_loss,
     })
 }
 

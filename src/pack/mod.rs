@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod error;
+pub mod experiment;
 pub(crate) mod hash;
 pub mod index;
 pub mod money;
@@ -13,7 +14,7 @@ pub mod time;
 use crate::condition::{Condition, ValueKind};
 use hash::FastMap;
 use index::CandidateIndex;
-pub use source::{Motivation, OfferKind, SequenceEvent, Stage, Tier};
+pub use source::{Motivation, OfferKind, PriceShow, SequenceEvent, Stage, Tier, Unit};
 use template::Template;
 
 /// The built-in placements and the stage each implies (post-purchase refines by time).
@@ -39,6 +40,10 @@ pub struct Pack {
     pub(crate) sku_index: FastMap<String, u32>,
     pub(crate) offer_index: FastMap<String, u32>,
     pub(crate) index: CandidateIndex,
+    /// Holdouts and arms; at most one covers each placement.
+    pub experiments: Vec<experiment::Experiment>,
+    /// The weekly scorecard's bars (read by `xsell report`, not by decisions).
+    pub stop_loss: experiment::StopLoss,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -241,6 +246,12 @@ impl Pack {
     pub fn offer(&self, id: &str) -> Option<(u32, &Offer)> {
         let i = *self.offer_index.get(id)?;
         Some((i, self.offers.get(i as usize)?))
+    }
+
+    /// The experiment covering placement index `placement`, if any.
+    pub fn experiment(&self, placement: usize) -> Option<&experiment::Experiment> {
+        let bit = 1u64.checked_shl(u32::try_from(placement).ok()?)?;
+        self.experiments.iter().find(|e| e.placements & bit != 0)
     }
 
     pub fn placement(&self, name: &str) -> Option<(usize, &PlacementDef)> {

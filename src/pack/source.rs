@@ -21,6 +21,10 @@ pub struct PackSource<'a> {
     pub answers: Vec<(&'a str, AnswerSource<'a>)>,
     pub offers: Vec<OfferSource<'a>>,
     pub policy: PolicySource<'a>,
+    /// Holdouts and creative arms, measured by `xsell report`.
+    pub experiments: Vec<ExperimentSource<'a>>,
+    /// The scorecard's bars: an offer that misses them two weekly cycles in a row is killed.
+    pub stop_loss: StopLossSource<'a>,
 }
 
 /// Identity, validity and audience of a pack.
@@ -267,9 +271,92 @@ pub struct ConsentDefaultSource {
     pub measurement: bool,
 }
 
+/// What an experiment randomizes: the shopper, or one intent (shopper, placement, product, day).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// The visitor id (persistent only with storage consent), else the session id.
+    #[default]
+    Visitor,
+    /// Visitor, placement, page product and UTC day: intent-level randomization.
+    Opportunity,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Visitor => "visitor",
+            Unit::Opportunity => "opportunity",
+        }
+    }
+}
+
+/// A holdout and its creative arms over some placements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentSource<'a> {
+    pub id: &'a str,
+    pub unit: Unit,
+    /// Percent of units (0–90) that see no offer; their decisions record the would-be offer.
+    pub holdout: u32,
+    /// Placements it covers (default: every placement). Experiments may not overlap.
+    pub placements: Option<Vec<&'a str>>,
+    /// Creative variants splitting the rest by weight (default: one arm, `default`).
+    pub arms: Vec<ArmSource<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmSource<'a> {
+    pub id: &'a str,
+    /// Relative share of the non-holdout units (default 1).
+    pub weight: u32,
+    /// Offer id -> the text and price presentation this arm shows instead of the offer's own.
+    pub offers: Vec<(&'a str, VariantSource<'a>)>,
+}
+
+/// How an arm presents the price: as the offer does (with the bundle's regular price and
+/// savings), or the price alone.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceShow {
+    #[default]
+    Compare,
+    Plain,
+}
+
+/// An arm's creative for one offer; absent fields keep the offer's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VariantSource<'a> {
+    pub title: Option<&'a str>,
+    pub benefit: Option<&'a str>,
+    pub because: Option<&'a str>,
+    pub because_contextual: Option<&'a str>,
+    pub cta: Option<&'a str>,
+    pub price: PriceShow,
+}
+
+/// The scorecard's stop-loss bars (pack-wide, with per-offer overrides).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StopLossSource<'a> {
+    pub bars: BarsSource,
+    /// Two-sided confidence of the intervals, percent (default 95).
+    pub confidence: Option<u32>,
+    /// Sessions each side (treatment and holdout) needs in a week for a verdict (default 100).
+    pub min_sessions: Option<u32>,
+    pub offers: Vec<(&'a str, BarsSource)>,
+}
+
+/// Lift and margin bars; a week misses when the interval lies wholly below either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BarsSource {
+    /// Revenue per session, treatment over holdout, percent (default 0: do no harm).
+    pub min_revenue_lift: Option<i64>,
+    /// Contribution margin per session, treatment minus holdout, minor units (default 0).
+    pub min_margin_uplift: Option<i64>,
+}
+
 // ---- reading from a parsed document -------------------------------------------------------
 
-const PACK_FIELDS: Fields<7> = Fields::new(
+const PACK_FIELDS: Fields<9> = Fields::new(
     [
         "format",
         "header",
@@ -278,6 +365,8 @@ const PACK_FIELDS: Fields<7> = Fields::new(
         "answers",
         "offers",
         "policy",
+        "experiments",
+        "stop_loss",
     ],
     0b11,
 );
@@ -357,6 +446,31 @@ const POLICY_FIELDS: Fields<8> = Fields::new(
     ],
     0,
 );
+const EXPERIMENT_FIELDS: Fields<5> =
+    Fields::new(["id", "unit", "holdout", "placements", "arms"], 0b1);
+const ARM_FIELDS: Fields<3> = Fields::new(["id", "weight", "offers"], 0b1);
+const VARIANT_FIELDS: Fields<6> = Fields::new(
+    [
+        "title",
+        "benefit",
+        "because",
+        "because_contextual",
+        "cta",
+        "price",
+    ],
+    0,
+);
+const STOP_LOSS_FIELDS: Fields<5> = Fields::new(
+    [
+        "min_revenue_lift",
+        "min_margin_uplift",
+        "confidence",
+        "min_sessions",
+        "offers",
+    ],
+    0,
+);
+const BARS_FIELDS: Fields<2> = Fields::new(["min_revenue_lift", "min_margin_uplift"], 0);
 const CONSENT_DEFAULT_FIELDS: Fields<3> =
     Fields::new(["storage", "personalization", "measurement"], 0);
 
@@ -374,7 +488,7 @@ impl<'a> PackSource<'a> {
     pub fn read(root: Node<'a>) -> Result<Self, JsonError> {
         let mut r = Reader::new();
         let p = &Path::Root;
-        let [format, header, catalog, compatibility, answers, offers, policy] =
+        let [format, header, catalog, compatibility, answers, offers, policy, experiments, stop_loss] =
             r.fields(root, p, &PACK_FIELDS);
         let src = PackSource {
             format: r.u32(format, p, "format", REQ).unwrap_or_default(),
@@ -401,6 +515,12 @@ impl<'a> PackSource<'a> {
                 .unwrap_or_default(),
             policy: r
                 .with(policy, p, "policy", DEF, PolicySource::read)
+                .unwrap_or_default(),
+            experiments: r
+                .list(experiments, p, "experiments", DEF, ExperimentSource::read)
+                .unwrap_or_default(),
+            stop_loss: r
+                .with(stop_loss, p, "stop_loss", DEF, StopLossSource::read)
                 .unwrap_or_default(),
         };
         r.finish(src)
@@ -672,6 +792,80 @@ impl ConsentDefaultSource {
             measurement: r
                 .bool(measurement, p, "measurement", DEF)
                 .unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> ExperimentSource<'a> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [id, unit, holdout, placements, arms] = r.fields(n, p, &EXPERIMENT_FIELDS);
+        let id = r.text(id, p, "id", REQ);
+        let unit = r.variant(unit, p, "unit", DEF, &["visitor", "opportunity"]);
+        ExperimentSource {
+            id,
+            unit: pick(unit, &[Unit::Visitor, Unit::Opportunity]).unwrap_or_default(),
+            holdout: r.u32(holdout, p, "holdout", DEF).unwrap_or_default(),
+            placements: r.strs(placements, p, "placements", OPT),
+            arms: r
+                .list(arms, p, "arms", DEF, ArmSource::read)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> ArmSource<'a> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [id, weight, offers] = r.fields(n, p, &ARM_FIELDS);
+        ArmSource {
+            id: r.text(id, p, "id", REQ),
+            weight: r.u32(weight, p, "weight", DEF).unwrap_or(1),
+            offers: r
+                .map(offers, p, "offers", DEF, VariantSource::read)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> VariantSource<'a> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [title, benefit, because, because_contextual, cta, price] =
+            r.fields(n, p, &VARIANT_FIELDS);
+        let price = r.variant(price, p, "price", DEF, &["compare", "plain"]);
+        VariantSource {
+            title: r.str(title, p, "title", OPT),
+            benefit: r.str(benefit, p, "benefit", OPT),
+            because: r.str(because, p, "because", OPT),
+            because_contextual: r.str(because_contextual, p, "because_contextual", OPT),
+            cta: r.str(cta, p, "cta", OPT),
+            price: pick(price, &[PriceShow::Compare, PriceShow::Plain]).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> StopLossSource<'a> {
+    fn read(r: &mut Reader, n: Node<'a>, p: &Path<'_>) -> Self {
+        let [min_revenue_lift, min_margin_uplift, confidence, min_sessions, offers] =
+            r.fields(n, p, &STOP_LOSS_FIELDS);
+        StopLossSource {
+            bars: BarsSource {
+                min_revenue_lift: r.i64(min_revenue_lift, p, "min_revenue_lift", OPT),
+                min_margin_uplift: r.i64(min_margin_uplift, p, "min_margin_uplift", OPT),
+            },
+            confidence: r.u32(confidence, p, "confidence", OPT),
+            min_sessions: r.u32(min_sessions, p, "min_sessions", OPT),
+            offers: r
+                .map(offers, p, "offers", DEF, BarsSource::read)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl BarsSource {
+    fn read(r: &mut Reader, n: Node<'_>, p: &Path<'_>) -> Self {
+        let [min_revenue_lift, min_margin_uplift] = r.fields(n, p, &BARS_FIELDS);
+        BarsSource {
+            min_revenue_lift: r.i64(min_revenue_lift, p, "min_revenue_lift", OPT),
+            min_margin_uplift: r.i64(min_margin_uplift, p, "min_margin_uplift", OPT),
         }
     }
 }

@@ -411,6 +411,13 @@ impl Engine {
         self.pack.is_some()
     }
 
+    /// Whether the loaded pack declares experiments: only then does the script give decisions a
+    /// visitor id (which it keeps with storage consent) to assign shoppers by.
+    #[wasm_bindgen(getter)]
+    pub fn experiments(&self) -> bool {
+        self.pack.as_ref().is_some_and(|p| !p.experiments.is_empty())
+    }
+
     /// The dwell times (seconds, ascending) at which some condition of the pack changes its
     /// mind about `page.dwell_seconds`: the page decides again for an empty slot at each.
     #[wasm_bindgen(js_name = dwellThresholds)]

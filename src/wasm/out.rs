@@ -21,7 +21,7 @@
 use crate::decision::view::own;
 use crate::decision::view::{kind_name, motivation_name, tier_name};
 use crate::decision::view::{BundleView, ItemView, Money, NeedView, OfferView, TierView};
-use crate::decision::{Decision, PackRef, Text, TraceEntry};
+use crate::decision::{Decision, ExperimentRef, PackRef, Text, TraceEntry};
 use crate::ledger::Map;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
@@ -350,6 +350,16 @@ impl ToJs for NeedView {
     }
 }
 
+impl ToJs for ExperimentRef<'_> {
+    fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("ExperimentRef", 3)?;
+        field(&mut m, "id", &self.id, st)?;
+        field(&mut m, "unit", self.unit.name(), st)?;
+        field(&mut m, "arm", &self.arm, st)?;
+        m.end()
+    }
+}
+
 impl ToJs for TraceEntry<'_> {
     fn to_js<S: Serializer>(&self, st: &RefCell<Strings>, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_struct("TraceEntry", 3)?;
@@ -363,7 +373,7 @@ impl ToJs for TraceEntry<'_> {
 impl Serialize for Out<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (d, st) = (self.decision, self.strings);
-        let mut m = s.serialize_struct("Decision", 12)?;
+        let mut m = s.serialize_struct("Decision", 14)?;
         field(&mut m, "outcome", d.outcome.name(), st)?;
         field(&mut m, "placement", &d.placement, st)?;
         if let Some(stage) = d.stage {
@@ -371,8 +381,14 @@ impl Serialize for Out<'_, '_> {
         }
         m.serialize_field("pack", &Js(&self.pack))?;
         m.serialize_field("personalized", &d.personalized)?;
+        if let Some(e) = &d.experiment {
+            m.serialize_field("experiment", &W(e, st))?;
+        }
         if let Some(offer) = &self.offer {
             m.serialize_field("offer", &Js(offer))?;
+        }
+        if let Some(w) = &d.would_be {
+            field(&mut m, "would_be", w, st)?;
         }
         if let Some(score) = d.score {
             m.serialize_field("score", &score)?;

@@ -65,8 +65,17 @@ struct Expect {
     score: Option<i64>,
     #[serde(default)]
     price: Option<String>,
+    /// Absent: not checked; `null`: the offer shows no savings.
+    #[serde(default, deserialize_with = "present")]
+    savings: Option<Value>,
     #[serde(default)]
-    savings: Option<String>,
+    title: Option<String>,
+    /// Absent: not checked; `null`: no experiment; else `{ id, unit, arm }` exactly.
+    #[serde(default, deserialize_with = "present")]
+    experiment: Option<Value>,
+    /// Absent: not checked; `null`: no `would_be`; else the held-out offer's id.
+    #[serde(default, deserialize_with = "present")]
+    would_be: Option<Value>,
     #[serde(default)]
     tiers: Option<Vec<String>>,
     #[serde(default)]
@@ -87,6 +96,11 @@ struct ExpectItem {
 
 fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Option::<String>::deserialize(d)
+}
+
+/// A key that is present, `null` included (absent keys stay `None` through `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 fn present_nullable<'de, D: serde::Deserializer<'de>>(
@@ -236,9 +250,16 @@ fn check_decision(e: &Expect, d: &Value, r: &mut Report<'_>) {
     );
     r.check(
         "savings",
-        e.savings.as_ref().map(|s| json!(s)),
+        e.savings.clone(),
         at(d, "/offer/savings/display"),
     );
+    r.check(
+        "title",
+        e.title.as_ref().map(|t| json!(t)),
+        at(d, "/offer/title"),
+    );
+    r.check("experiment", e.experiment.clone(), at(d, "/experiment"));
+    r.check("would_be", e.would_be.clone(), at(d, "/would_be"));
     if let Some(want) = &e.tiers {
         let got = match d.pointer("/offer/bundle/tiers").and_then(Value::as_array) {
             Some(tiers) => tiers.iter().map(|t| at(t, "/offer")).collect(),
