@@ -9,6 +9,8 @@ mod decide;
 mod io;
 mod keys;
 mod pack;
+mod report;
+mod simulate;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,6 +40,59 @@ enum Command {
     /// Work with a stored visitor ledger (frequency caps, cooldowns, sequencing).
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// The weekly scorecard from measurement events: lift against the holdout per offer and
+    /// placement, stop-loss verdicts (keep / watch / kill), an HTML page and a kill list.
+    Report(ReportArgs),
+    /// Simulate shoppers through the real engine and ledger, with known true effects per
+    /// offer, and write their measurement events (JSON Lines).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Event files (JSON Lines); `-` reads stdin.
+    #[arg(value_name = "EVENTS", required = true)]
+    pub events: Vec<PathBuf>,
+    /// Pack source JSON: offers' skus and margins, and the stop-loss bars.
+    #[arg(long, value_name = "PACK.json")]
+    pub pack: PathBuf,
+    /// First instant counted: YYYY-MM-DD (UTC) or RFC 3339.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// First instant not counted: YYYY-MM-DD (UTC) or RFC 3339; also the horizon of the 30/60/90-day windows.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Breakdowns beyond offer × placement: segment, tenure, device, product (comma-separated).
+    #[arg(long, value_name = "DIMS")]
+    pub by: Vec<String>,
+    /// Compare one arm (instead of every shown arm together) with the holdout.
+    #[arg(long, value_name = "ARM")]
+    pub arm: Option<String>,
+    /// Write the scorecard as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the offers to kill (and to watch) as JSON, for `xsell pack apply-kills`.
+    #[arg(long, value_name = "FILE")]
+    pub kill_list: Option<PathBuf>,
+    /// Print the whole scorecard as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Pack source JSON (its experiments decide who is held out).
+    #[arg(long, value_name = "PACK.json")]
+    pub pack: PathBuf,
+    /// The true effects per offer and the traffic model (JSON; see docs/report.md).
+    #[arg(long, value_name = "TRUTH.json")]
+    pub truth: PathBuf,
+    /// Seed of the random source: the same seed gives the same events.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the events here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +114,22 @@ enum PackCommand {
     Sign(SignArgs),
     /// Verify a signed envelope and load the pack, as a page or worker would.
     Verify(VerifyArgs),
+    /// Take the offers a kill list names out of their placements (and out of the pack when
+    /// none is left), bump the version, and write the new pack source to sign.
+    ApplyKills(ApplyKillsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyKillsArgs {
+    /// Pack source JSON.
+    #[arg(value_name = "PACK.json")]
+    pub pack: PathBuf,
+    /// The kill list from `xsell report --kill-list`.
+    #[arg(long, value_name = "FILE")]
+    pub kills: PathBuf,
+    /// Write the new pack source here (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +258,9 @@ fn main() -> ExitCode {
         Command::Decide(a) => decide::decide(&a),
         Command::Ledger(LedgerCommand::Record(a)) => decide::record(&a),
         Command::Ledger(LedgerCommand::Show(a)) => decide::show(&a),
+        Command::Report(a) => report::report(&a),
+        Command::Simulate(a) => simulate::simulate(&a),
+        Command::Pack(PackCommand::ApplyKills(a)) => pack::apply_kills(&a),
     };
     match result {
         Ok(code) => code,

@@ -144,3 +144,121 @@ pub fn verify(args: &VerifyArgs) -> Outcome {
     ))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `xsell pack apply-kills`: takes each killed offer out of the placement it was killed at,
+/// drops offers left with no placement (and what referred to them), bumps the version and
+/// checks that the result still compiles.
+pub fn apply_kills(args: &crate::ApplyKillsArgs) -> Outcome {
+    use serde_json::Value;
+    let bytes = io::read(&args.pack)?;
+    let mut pack: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Fail::new(format!("{}: not JSON: {e}", args.pack.display())))?;
+    let list: crate::report::KillList = serde_json::from_slice(&io::read(&args.kills)?)
+        .map_err(|e| Fail::new(format!("{}: not a kill list: {e}", args.kills.display())))?;
+    let id = pack
+        .pointer("/header/id")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if id != list.pack {
+        return Err(Fail::new(format!(
+            "{}: the kill list is for pack `{}`, not `{id}`",
+            args.kills.display(),
+            list.pack
+        )));
+    }
+    let mut notes = Vec::new();
+    let mut removed = Vec::new();
+    if let Some(offers) = pack.get_mut("offers").and_then(Value::as_array_mut) {
+        for k in &list.kills {
+            let Some(o) = offers
+                .iter_mut()
+                .find(|o| o.get("id").and_then(Value::as_str) == Some(k.offer.as_str()))
+            else {
+                notes.push(format!("offer `{}` is no longer in the pack", k.offer));
+                continue;
+            };
+            if let Some(ps) = o.get_mut("placements").and_then(Value::as_array_mut) {
+                let before = ps.len();
+                ps.retain(|p| p.as_str() != Some(k.placement.as_str()));
+                if ps.len() < before {
+                    notes.push(format!(
+                        "offer `{}` no longer shows at `{}`",
+                        k.offer, k.placement
+                    ));
+                }
+                if ps.is_empty() {
+                    removed.push(k.offer.clone());
+                }
+            }
+        }
+        offers.retain(|o| {
+            !o.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|i| removed.iter().any(|r| r == i))
+        });
+        // Sequences that waited on a removed offer no longer wait.
+        for o in offers.iter_mut() {
+            let oid = o.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+            if let Some(after) = o.get_mut("after").and_then(Value::as_array_mut) {
+                after.retain(|a| {
+                    let gone = a
+                        .get("offer")
+                        .and_then(Value::as_str)
+                        .is_some_and(|x| removed.iter().any(|r| r == x));
+                    if gone {
+                        notes.push(format!(
+                            "offer `{oid}` no longer waits for `{}`",
+                            a.get("offer").and_then(Value::as_str).unwrap_or("")
+                        ));
+                    }
+                    !gone
+                });
+            }
+        }
+    }
+    for r in &removed {
+        notes.push(format!("offer `{r}` is removed: it has no placement left"));
+        if let Some(exps) = pack.get_mut("experiments").and_then(Value::as_array_mut) {
+            for arm in exps
+                .iter_mut()
+                .filter_map(|e| e.get_mut("arms").and_then(Value::as_array_mut))
+                .flatten()
+            {
+                if let Some(m) = arm.get_mut("offers").and_then(Value::as_object_mut) {
+                    m.remove(r);
+                }
+            }
+        }
+        if let Some(m) = pack
+            .pointer_mut("/stop_loss/offers")
+            .and_then(Value::as_object_mut)
+        {
+            m.remove(r);
+        }
+    }
+    let version = pack
+        .pointer("/header/version")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        + 1;
+    if let Some(h) = pack.get_mut("header").and_then(Value::as_object_mut) {
+        h.insert("version".into(), Value::from(version));
+    }
+    let text = serde_json::to_string_pretty(&pack).map_err(|e| Fail::new(e.to_string()))? + "\n";
+    if let Err(errors) = xsell::Pack::from_json(text.as_bytes()) {
+        return Err(Fail(
+            std::iter::once("the pack without the killed offers does not compile:".to_owned())
+                .chain(errors.iter().map(|e| e.to_string()))
+                .collect(),
+        ));
+    }
+    for n in &notes {
+        eprintln!("{n}");
+    }
+    eprintln!("version {version}: sign it to ship (`xsell pack sign`)");
+    match &args.out {
+        Some(p) => io::write(p, text.as_bytes())?,
+        None => io::out(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

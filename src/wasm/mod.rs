@@ -415,7 +415,9 @@ impl Engine {
     /// visitor id (which it keeps with storage consent) to assign shoppers by.
     #[wasm_bindgen(getter)]
     pub fn experiments(&self) -> bool {
-        self.pack.as_ref().is_some_and(|p| !p.experiments.is_empty())
+        self.pack
+            .as_ref()
+            .is_some_and(|p| !p.experiments.is_empty())
     }
 
     /// The dwell times (seconds, ascending) at which some condition of the pack changes its
