@@ -412,8 +412,9 @@ impl Tally {
                     .unwrap_or_default()
             })
             .collect();
+        let returns = std::mem::take(&mut self.returns);
         let returned = |p: &Purchase, skus: &[u32]| {
-            self.returns
+            returns
                 .get(&p.order)
                 .is_some_and(|r| r.first() == Some(&u32::MAX) || r.iter().any(|s| skus.contains(s)))
         };
@@ -423,7 +424,6 @@ impl Tally {
         let by_session = index(&purchases, |p| p.session);
         let firsts = std::mem::take(&mut self.firsts);
         let mut visitor_firsts: HashMap<(u32, u32), First, Fast> = HashMap::with_hasher(Fast);
-        let mut updates: Vec<(u32, i64, u32, ArmCell)> = Vec::with_capacity(firsts.len());
         for (&(session, group), f) in &firsts {
             let skus = sells.get(group as usize).map(Vec::as_slice).unwrap_or(&[]);
             let mut c = ArmCell::default();
@@ -447,7 +447,9 @@ impl Tally {
             c.converted.add(if bought { 1.0 } else { 0.0 });
             c.attached = u64::from(attached);
             c.returned = u64::from(back);
-            updates.push((group, week_of(f.ts), f.arm, c));
+            // Merged at once: a list of per-session cells would be the report's largest
+            // allocation (about 150 bytes a session).
+            self.cell(group, week_of(f.ts), f.arm).merge(&c);
             visitor_firsts
                 .entry((f.visitor, group))
                 .and_modify(|v| {
@@ -456,9 +458,6 @@ impl Tally {
                     }
                 })
                 .or_insert(*f);
-        }
-        for (group, week, arm, c) in updates {
-            self.cell(group, week, arm).merge(&c);
         }
 
         // Visitors: revenue within 30/60/90 days of the first opportunity, counted only where
